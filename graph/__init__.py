@@ -1,0 +1,1 @@
+"""The knowledge graph (ABox): sources, association nodes, build, validation, stores."""

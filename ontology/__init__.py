@@ -1,0 +1,1 @@
+"""The RLS ontology (TBox): its Turtle edit source, release, reasoning and quality checks."""

@@ -1,0 +1,1 @@
+"""The SPARQL service and the command line."""
