@@ -1,7 +1,7 @@
 """Every IRI namespace of the project, and the prefix map that goes with them.
 
 This is the only place the base IRI is written: the graph, the service and the tests import it.
-Ontology terms live under ``ontology/``; data (sources, associations, populations, cited works)
+Ontology terms live under ``ontology/``; data (sources, associations, figures, populations, agents, cited works)
 under ``id/``; named graphs under ``graph/``.
 """
 
@@ -17,6 +17,8 @@ SRC = Namespace(BASE + "id/source/")
 WORK = Namespace(BASE + "id/work/")
 ASSOC = Namespace(BASE + "id/association/")
 POP = Namespace(BASE + "id/population/")
+FIG = Namespace(BASE + "id/figure/")
+AGENT = Namespace(BASE + "id/agent/")
 GRAPH = Namespace(BASE + "graph/")
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")
@@ -40,6 +42,8 @@ PREFIXES: dict[str, str] = {
     "work": str(WORK),
     "assoc": str(ASSOC),
     "pop": str(POP),
+    "fig": str(FIG),
+    "agent": str(AGENT),
     "graph": str(GRAPH),
     "obo": str(OBO),
     "oboInOwl": str(OBOINOWL),
