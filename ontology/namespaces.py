@@ -1,8 +1,8 @@
 """Every IRI namespace of the project, and the prefix map that goes with them.
 
 This is the only place the base IRI is written: the graph, the service and the tests import it.
-Ontology terms live under ``ontology/``; data (sources, associations, figures, populations, agents, cited works)
-under ``id/``; named graphs under ``graph/``.
+Ontology terms live under ``ontology/``; data (sources, associations, figures, populations,
+agents, cited works) under ``id/``; named graphs under ``graph/``.
 """
 
 from rdflib import Graph, Namespace
@@ -20,6 +20,17 @@ POP = Namespace(BASE + "id/population/")
 FIG = Namespace(BASE + "id/figure/")
 AGENT = Namespace(BASE + "id/agent/")
 GRAPH = Namespace(BASE + "graph/")
+# Skolem IRIs that stand for blank nodes in the built dataset (RDF 1.1 Concepts, 3.5).
+GENID = Namespace(BASE + ".well-known/genid/")
+# The whole dataset as its VoID description names it, with its class and property partitions
+# under DATASET (dataset/class/..., dataset/property/...), and where its dump files are served.
+DATASET_IRI = BASE + "dataset"
+DATASET = Namespace(BASE + "dataset/")
+DOWNLOAD = Namespace(BASE + "download/")
+# SHACL shapes of the data (graph/shapes/data-shapes.ttl).
+SHAPE = Namespace(BASE + "shape/")
+# The licence of the dataset.
+DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")

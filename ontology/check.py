@@ -1,0 +1,124 @@
+"""Every check of the ontology, in order, gathered into one report: what ``rlskg check`` runs.
+
+1. parse the edit file and its imports (a failure here is bad input: an exception, not a problem);
+2. OWL 2 DL profile, with the OWL API (undeclared entities, illegal punning, ...);
+3. canonical formatting (``rlskg fmt --check``);
+4. the QC queries (``qc/*-violation.rq``) and 5. the SHACL shapes;
+6. HermiT: consistency, unsatisfiable classes, the expected classification.
+
+A missing Java or OWL API turns its step into a problem that says so, never a traceback.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from ontology.fmt import is_canonical
+from ontology.namespaces import OBOINOWL, RLS
+from ontology.owlapi import OwlApiError, OwlApiUnavailable, ProfileReport, check_profile
+from ontology.problems import Problem
+from ontology.qc import run_queries, validate_shapes
+from ontology.reason import ReasonerError, ReasonerResult, reason
+from ontology.source import EDIT_FILE, load_ontology
+
+Figure = int | float | str
+
+SYNONYMS = (
+    OBOINOWL.hasExactSynonym,
+    OBOINOWL.hasRelatedSynonym,
+    OBOINOWL.hasBroadSynonym,
+    OBOINOWL.hasNarrowSynonym,
+)
+MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch)
+
+
+@dataclass
+class CheckReport:
+    """The problems every check found, and the ontology's figures (counts, reasoner time).
+
+    ``profile`` and ``reasoner`` keep the OWL API's and HermiT's full results (None if they could
+    not run), for callers that want more than the problems.
+    """
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    profile: ProfileReport | None = None
+    reasoner: ReasonerResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_ontology(path: Path | None = None) -> CheckReport:
+    """Run every ontology check on the edit file ``path`` (default ``ontology/rls.ttl``).
+
+    :raises OntologySourceError: the edit file, an import or the expected classification is
+        malformed (nothing else can be checked then).
+    """
+    path = path or EDIT_FILE
+    graph = load_ontology(path)
+    report = CheckReport(path, figures=ontology_figures(graph))
+    where = str(path)
+
+    try:
+        report.profile = profile = check_profile(path)
+        report.problems += [
+            Problem("owl2-dl-profile", v.subject or where, f"{v.kind}: {v.message}")
+            for v in profile.violations
+        ]
+        report.figures["axioms (OWL API)"] = profile.stats.get("axioms", "n/a")
+        report.figures["logical axioms (OWL API)"] = profile.stats.get("logical axioms", "n/a")
+    except OwlApiUnavailable as error:
+        report.problems.append(Problem("owl2-dl-profile", where, f"cannot run the OWL API: {error}"))
+    except OwlApiError as error:
+        report.problems.append(
+            Problem("owl2-dl-profile", where, f"the OWL API cannot load the ontology: {error}")
+        )
+
+    if not is_canonical(path):
+        report.problems.append(Problem("fmt", where, f"not in canonical form: run `rlskg fmt {path}`"))
+
+    report.problems += run_queries(graph, where=where)
+    report.problems += validate_shapes(graph)
+
+    try:
+        report.reasoner = result = reason(path, graph=graph)
+        report.problems += result.problems
+        report.figures["inferred subclass relations"] = len(result.inferred)
+        report.figures["reasoner seconds"] = round(result.seconds, 2)
+    except ReasonerError as error:
+        report.problems.append(Problem("reasoner", where, f"cannot run HermiT: {error}"))
+    return report
+
+
+def ontology_figures(graph: Graph) -> dict[str, Figure]:
+    """Counts of the ontology's own (rls:) terms and annotations, and of the terms it imports."""
+
+    def own(node: object) -> bool:
+        return isinstance(node, URIRef) and node.startswith(str(RLS))
+
+    def typed(kind: URIRef) -> list[URIRef]:
+        return [s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef)]
+
+    classes = [c for c in typed(OWL.Class) if own(c)]
+    imported = {
+        t for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty) for t in typed(kind) if not own(t)
+    }
+    return {
+        "classes": len(classes),
+        "defined classes": sum(
+            1 for c in classes if any(isinstance(e, BNode) for e in graph.objects(c, OWL.equivalentClass))
+        ),
+        "object properties": sum(1 for p in typed(OWL.ObjectProperty) if own(p)),
+        "data properties": sum(1 for p in typed(OWL.DatatypeProperty) if own(p)),
+        "annotation properties": sum(1 for p in typed(OWL.AnnotationProperty) if own(p)),
+        "imported classes and properties": len(imported),
+        "xrefs": sum(1 for s, _ in graph.subject_objects(OBOINOWL.hasDbXref) if own(s)),
+        "mappings": sum(1 for m in MAPPINGS for s, _ in graph.subject_objects(m) if own(s)),
+        "synonyms": sum(1 for m in SYNONYMS for s, _ in graph.subject_objects(m) if own(s)),
+        "triples (with imports)": len(graph),
+    }

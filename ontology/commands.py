@@ -1,0 +1,96 @@
+"""The ontology's ``rlskg`` commands: ``fmt``, ``check`` and ``docs``.
+
+Exit codes (as pySHACL's): 0 ok, 1 a check failed (or the file is not canonical), 2 bad input.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import click
+
+from ontology.check import Figure, check_ontology
+from ontology.docs import DOCS_DIR, write_docs
+from ontology.fmt import format_file, is_canonical
+from ontology.problems import Problem
+from ontology.source import EDIT_FILE, OntologySourceError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+_PATH = click.Path(dir_okay=False, path_type=Path)
+
+
+def print_report(
+    problems: Sequence[Problem],
+    figures: Mapping[str, Figure] | None = None,
+    echo: Callable[[str], None] = click.echo,
+) -> int:
+    """Print each problem on its own line, then the figures table and a summary; return the exit code.
+
+    Any list of problems will do: ``rlskg check`` can add the data graph's to the ontology's.
+    """
+    for problem in sorted(problems):
+        echo(str(problem))
+    if figures:
+        width = max(len(name) for name in figures)
+        echo("")
+        for name, value in figures.items():
+            echo(f"{name:<{width}}  {value}")
+    echo("")
+    if problems:
+        checks = sorted({p.check for p in problems})
+        echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({', '.join(checks)})")
+        return EXIT_PROBLEMS
+    echo("no problems")
+    return EXIT_OK
+
+
+@click.command("fmt")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only say whether the file is canonical (exit 1 if not)."
+)
+@click.argument("path", required=False, type=_PATH)
+@click.pass_context
+def fmt_command(ctx: click.Context, check_only: bool, path: Path | None) -> None:
+    """Rewrite the ontology's Turtle (default ontology/rls.ttl) in canonical order."""
+    path = path or EDIT_FILE
+    try:
+        if check_only:
+            if is_canonical(path):
+                click.echo(f"{path}: canonical")
+                return
+            click.echo(f"{path}: not in canonical form (run: rlskg fmt {path})", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        changed = format_file(path)
+    except OntologySourceError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    click.echo(f"{path}: {'reformatted' if changed else 'already canonical'}")
+
+
+@click.command("check")
+@click.argument("path", required=False, type=_PATH)
+@click.pass_context
+def check_command(ctx: click.Context, path: Path | None) -> None:
+    """Check the ontology: OWL 2 DL profile, formatting, QC queries, SHACL shapes, HermiT."""
+    try:
+        report = check_ontology(path)
+    except OntologySourceError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    ctx.exit(print_report(report.problems, report.figures))
+
+
+@click.command("docs")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DOCS_DIR, show_default=True
+)
+@click.argument("path", required=False, type=_PATH)
+@click.pass_context
+def docs_command(ctx: click.Context, out_dir: Path, path: Path | None) -> None:
+    """Write the ontology's HTML documentation (pyLODE) into OUT."""
+    try:
+        page = write_docs(out_dir, path)
+    except OntologySourceError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    click.echo(f"wrote {page}")

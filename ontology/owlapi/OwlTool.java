@@ -1,0 +1,167 @@
+// OwlTool: the two things rlskg asks of the OWL API (the library Protege is built on).
+//
+//   profile FILE      load FILE (imports resolved through catalog-v001.xml beside it, never the
+//                     network), check the import closure against the OWL 2 DL profile, print one
+//                     line per violation and the axiom counts; exit 1 if there is any violation.
+//   save FILE OUT     load FILE and save it to OUT as Turtle, as Protege's "Save" does (the format
+//                     and prefixes it was loaded with).
+//
+// Output lines are tab-separated so that the Python wrapper (ontology/owlapi.py) needs no parser:
+//   VIOLATION <tab> violation class <tab> subject (IRI or "-") <tab> message
+//   STAT <tab> name <tab> number
+//   ERROR <tab> message                    (exit 2: the file or an import could not be loaded)
+// Exit codes: 0 ok, 1 profile violations, 2 bad input or usage.
+
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.semanticweb.owlapi.apibinding.OWLManager;
+import org.semanticweb.owlapi.formats.PrefixDocumentFormat;
+import org.semanticweb.owlapi.formats.TurtleDocumentFormat;
+import org.semanticweb.owlapi.io.FileDocumentSource;
+import org.semanticweb.owlapi.model.IRI;
+import org.semanticweb.owlapi.model.OWLDocumentFormat;
+import org.semanticweb.owlapi.model.OWLEntity;
+import org.semanticweb.owlapi.model.OWLException;
+import org.semanticweb.owlapi.model.OWLOntology;
+import org.semanticweb.owlapi.model.OWLOntologyIRIMapper;
+import org.semanticweb.owlapi.model.OWLOntologyLoaderConfiguration;
+import org.semanticweb.owlapi.model.OWLOntologyManager;
+import org.semanticweb.owlapi.model.MissingImportHandlingStrategy;
+import org.semanticweb.owlapi.model.parameters.Imports;
+import org.semanticweb.owlapi.profiles.OWL2DLProfile;
+import org.semanticweb.owlapi.profiles.OWLProfileReport;
+import org.semanticweb.owlapi.profiles.OWLProfileViolation;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+public final class OwlTool {
+    private static final String CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog";
+
+    private OwlTool() {}
+
+    public static void main(String[] args) {
+        try {
+            if (args.length == 2 && args[0].equals("profile")) {
+                System.exit(profile(new File(args[1])));
+            } else if (args.length == 3 && args[0].equals("save")) {
+                System.exit(save(new File(args[1]), new File(args[2])));
+            }
+            System.err.println("usage: OwlTool profile FILE | OwlTool save FILE OUT");
+            System.exit(2);
+        } catch (LoadFailure e) {
+            System.out.println("ERROR\t" + oneLine(e.getMessage()));
+            System.exit(2);
+        }
+    }
+
+    private static int profile(File file) {
+        OWLOntology ontology = load(newManager(file), file);
+        OWLProfileReport report = new OWL2DLProfile().checkOntology(ontology);
+        for (OWLProfileViolation violation : report.getViolations()) {
+            Object expression = violation.getExpression();
+            String subject = expression instanceof OWLEntity
+                ? ((OWLEntity) expression).getIRI().toString()
+                : expression instanceof IRI ? expression.toString() : "-";
+            System.out.println("VIOLATION\t" + violation.getClass().getSimpleName() + "\t" + subject
+                + "\t" + oneLine(violation.toString()));
+        }
+        System.out.println("STAT\taxioms\t" + ontology.getAxiomCount(Imports.EXCLUDED));
+        System.out.println("STAT\tlogical axioms\t" + ontology.getLogicalAxiomCount(Imports.EXCLUDED));
+        System.out.println("STAT\taxioms with imports\t" + ontology.getAxiomCount(Imports.INCLUDED));
+        return report.isInProfile() ? 0 : 1;
+    }
+
+    private static int save(File file, File out) {
+        OWLOntologyManager manager = newManager(file);
+        OWLOntology ontology = load(manager, file);
+        // Protege saves with the document format the ontology was loaded with, prefixes included.
+        TurtleDocumentFormat format = new TurtleDocumentFormat();
+        OWLDocumentFormat loaded = manager.getOntologyFormat(ontology);
+        if (loaded instanceof PrefixDocumentFormat) {
+            format.copyPrefixesFrom((PrefixDocumentFormat) loaded);
+        }
+        try {
+            manager.saveOntology(ontology, format, IRI.create(out.getAbsoluteFile()));
+        } catch (OWLException e) {
+            throw new LoadFailure("cannot save " + out + ": " + e.getMessage());
+        }
+        return 0;
+    }
+
+    private static OWLOntology load(OWLOntologyManager manager, File file) {
+        if (!file.isFile()) {
+            throw new LoadFailure(file + ": no such file");
+        }
+        OWLOntologyLoaderConfiguration config = new OWLOntologyLoaderConfiguration()
+            .setMissingImportHandlingStrategy(MissingImportHandlingStrategy.THROW_EXCEPTION);
+        try {
+            return manager.loadOntologyFromOntologyDocument(
+                new FileDocumentSource(file, new TurtleDocumentFormat()), config);
+        } catch (OWLException | RuntimeException e) {
+            throw new LoadFailure("cannot load " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static OWLOntologyManager newManager(File file) {
+        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        Map<IRI, IRI> catalog = readCatalog(new File(file.getAbsoluteFile().getParentFile(), "catalog-v001.xml"));
+        manager.getIRIMappers().clear();
+        manager.getIRIMappers().add(new CatalogOnlyMapper(catalog));
+        return manager;
+    }
+
+    // The catalog Protege reads: <uri name="import IRI" uri="path relative to the catalog"/>.
+    private static Map<IRI, IRI> readCatalog(File catalog) {
+        Map<IRI, IRI> mappings = new LinkedHashMap<>();
+        if (!catalog.isFile()) {
+            return mappings;
+        }
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            NodeList uris = factory.newDocumentBuilder().parse(catalog).getElementsByTagNameNS(CATALOG_NS, "uri");
+            for (int i = 0; i < uris.getLength(); i++) {
+                Element uri = (Element) uris.item(i);
+                File target = new File(catalog.getParentFile(), uri.getAttribute("uri"));
+                mappings.put(IRI.create(uri.getAttribute("name")), IRI.create(target.getAbsoluteFile()));
+            }
+        } catch (Exception e) {
+            throw new LoadFailure("cannot read " + catalog + ": " + e.getMessage());
+        }
+        return mappings;
+    }
+
+    // Maps import IRIs through the catalog only: an IRI the catalog lacks fails the load instead
+    // of being fetched from the network.
+    private static final class CatalogOnlyMapper implements OWLOntologyIRIMapper {
+        private static final long serialVersionUID = 1L;
+        private final Map<IRI, IRI> catalog;
+
+        CatalogOnlyMapper(Map<IRI, IRI> catalog) {
+            this.catalog = catalog;
+        }
+
+        @Override
+        public IRI getDocumentIRI(IRI ontologyIRI) {
+            IRI document = catalog.get(ontologyIRI);
+            if (document == null) {
+                throw new LoadFailure("import " + ontologyIRI + " is not mapped in catalog-v001.xml");
+            }
+            return document;
+        }
+    }
+
+    private static final class LoadFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LoadFailure(String message) {
+            super(message);
+        }
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s+", " ").trim();
+    }
+}

@@ -1,0 +1,223 @@
+"""The QC queries and SHACL shapes pass on the ontology and catch each kind of broken copy."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
+from rdflib.term import Node
+
+from ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, OBOINOWL, RLS
+from ontology.problems import Problem
+from ontology.qc import QC_DIR, SHAPES_FILE, load_queries, packaged_queries, run_queries, validate_shapes
+from ontology.source import load_ontology, ontology_iri
+from tests.ontology.variants import load, own_terms, write_variant
+
+
+def test_every_query_file_parses_and_selects_entity_property_value() -> None:
+    queries = load_queries()
+    assert len(queries) == len(list(QC_DIR.glob("*-violation.rq"))) >= 15
+    for qc in queries:
+        assert qc.summary
+        columns = [str(v) for v in qc.query.algebra["PV"]]
+        assert columns[:3] == ["entity", "property", "value"] and columns[3:] in ([], ["others"]), qc.name
+
+
+def test_shapes_select_terms_of_the_rls_namespace() -> None:
+    shapes = Graph().parse(SHAPES_FILE)
+    declared = {str(ns) for ns in shapes.objects(None, SH.namespace)}
+    assert str(RLS) in declared
+
+
+def test_qc_queries_pass(edit_file: Path) -> None:
+    problems = run_queries(load_ontology(edit_file))
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_shacl_shapes_pass(edit_file: Path) -> None:
+    problems = validate_shapes(load_ontology(edit_file))
+    assert not problems, "\n".join(map(str, problems))
+
+
+# Each breakage edits the parsed edit file and returns the term it broke; the checks named must
+# then report a problem about that term.
+Breakage = Callable[[Graph], URIRef]
+
+
+def _remove_label(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.remove((term, RDFS.label, None))
+    return term
+
+
+def _second_label(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.add((term, RDFS.label, Literal("another name", lang="en")))
+    return term
+
+
+def _duplicate_label(graph: Graph) -> URIRef:
+    first, second = own_terms(graph)[:2]
+    graph.set((second, RDFS.label, _value(graph, first, RDFS.label)))
+    return second
+
+
+def _remove_definition(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.remove((term, IAO_DEFINITION, None))
+    return term
+
+
+def _second_definition(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.add((term, IAO_DEFINITION, Literal("A second definition of the same term.", lang="en")))
+    return term
+
+
+def _duplicate_definition(graph: Graph) -> URIRef:
+    first, second = own_terms(graph)[:2]
+    graph.set((second, IAO_DEFINITION, _value(graph, first, IAO_DEFINITION)))
+    return second
+
+
+def _definition_without_source(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.remove((term, IAO_DEFINITION_SOURCE, None))
+    return term
+
+
+def _trailing_whitespace(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    definition = graph.value(term, IAO_DEFINITION)
+    graph.set((term, IAO_DEFINITION, Literal(f"{definition} ", lang="en")))
+    return term
+
+
+def _double_space_in_synonym(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.add((term, OBOINOWL.hasExactSynonym, Literal("restless  legs", lang="en")))
+    return term
+
+
+def _tab_in_label(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.set((term, RDFS.label, Literal("broken\tlabel", lang="en")))
+    return term
+
+
+def _bad_xref(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.add((term, OBOINOWL.hasDbXref, Literal("MONDO 123")))
+    return term
+
+
+def _url_as_xref(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.add((term, OBOINOWL.hasDbXref, Literal("https://monarchinitiative.org/MONDO:0005391")))
+    return term
+
+
+def _german_label(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.set((term, RDFS.label, Literal(str(graph.value(term, RDFS.label)), lang="de")))
+    return term
+
+
+def _untagged_label(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.set((term, RDFS.label, Literal(str(graph.value(term, RDFS.label)))))
+    return term
+
+
+def _header_without(predicate: URIRef) -> Breakage:
+    def breakage(graph: Graph) -> URIRef:
+        iri = ontology_iri(graph)
+        assert iri is not None
+        graph.remove((iri, predicate, None))
+        return iri
+
+    return breakage
+
+
+def _no_ontology_declaration(graph: Graph) -> URIRef:
+    iri = ontology_iri(graph)
+    assert iri is not None
+    graph.remove((iri, None, None))
+    return URIRef("")
+
+
+def _object_property_without_domain(graph: Graph) -> URIRef:
+    term = own_terms(graph, OWL.ObjectProperty)[0]
+    graph.remove((term, RDFS.domain, None))
+    return term
+
+
+def _mapping_to_a_literal(graph: Graph) -> URIRef:
+    term = own_terms(graph)[0]
+    graph.add((term, URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"), Literal("MONDO:0005391")))
+    return term
+
+
+BREAKAGES: dict[str, tuple[Breakage, set[str]]] = {
+    "missing label": (_remove_label, {"missing-label", "shacl"}),
+    "two labels": (_second_label, {"multiple-labels", "shacl"}),
+    "duplicate label": (_duplicate_label, {"duplicate-label"}),
+    "missing definition": (_remove_definition, {"missing-definition", "shacl"}),
+    "two definitions": (_second_definition, {"multiple-definitions", "shacl"}),
+    "duplicate definition": (_duplicate_definition, {"duplicate-definition"}),
+    "definition without source": (_definition_without_source, {"missing-definition-source", "shacl"}),
+    "trailing whitespace": (_trailing_whitespace, {"annotation-whitespace"}),
+    "double space": (_double_space_in_synonym, {"annotation-whitespace"}),
+    "tab in label": (_tab_in_label, {"label-formatting"}),
+    "xref with a space": (_bad_xref, {"invalid-xref", "shacl"}),
+    "URL as xref": (_url_as_xref, {"invalid-xref", "shacl"}),
+    "German label": (_german_label, {"label-language", "shacl"}),
+    "untagged label": (_untagged_label, {"label-language", "shacl"}),
+    "no title": (_header_without(DCTERMS.title), {"missing-ontology-title", "shacl"}),
+    "no description": (_header_without(DCTERMS.description), {"missing-ontology-description", "shacl"}),
+    "no license": (_header_without(DCTERMS.license), {"missing-ontology-license", "shacl"}),
+    "no versionIRI": (_header_without(OWL.versionIRI), {"shacl"}),
+    "no ontology": (_no_ontology_declaration, {"missing-ontology-declaration"}),
+    "object property without domain": (_object_property_without_domain, {"shacl"}),
+    "mapping to a literal": (_mapping_to_a_literal, {"shacl"}),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_broken_copy_is_caught(edit_file: Path, tmp_path: Path, breakage: str) -> None:
+    break_it, expected_checks = BREAKAGES[breakage]
+    graph = load(edit_file)
+    term = break_it(graph)
+    copy = write_variant(edit_file, tmp_path, graph)
+    subject = str(term) or str(copy)
+    problems = _run(load_ontology(copy), expected_checks, where=str(copy))
+    found = {p.check for p in problems if p.subject == subject}
+    assert expected_checks <= found, _explain(problems, subject)
+
+
+def test_imported_term_without_label_is_caught(edit_file: Path, tmp_path: Path) -> None:
+    copy = write_variant(edit_file, tmp_path)
+    imported = next((tmp_path / "imports").iterdir())
+    module = Graph().parse(imported)
+    relation = sorted(p for p in module.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef))[0]
+    module.remove((relation, RDFS.label, None))
+    imported.write_text(module.serialize(format="turtle"), encoding="utf-8")
+    problems = _run(load_ontology(copy), {"missing-label"}, where=str(copy))
+    assert Problem("missing-label", str(relation), "has no rdfs:label (rdfs:label)") in problems
+
+
+def _run(graph: Graph, checks: set[str], where: str) -> list[Problem]:
+    """Only the checks a breakage is expected to trip: running all of them each time is slow."""
+    queries = [qc for qc in packaged_queries() if qc.name in checks]
+    return run_queries(graph, queries, where=where) + (validate_shapes(graph) if "shacl" in checks else [])
+
+
+def _value(graph: Graph, term: URIRef, predicate: URIRef) -> Node:
+    value = graph.value(term, predicate)
+    assert value is not None, f"{term} has no {predicate}"
+    return value
+
+
+def _explain(problems: list[Problem], subject: str) -> str:
+    return f"problems about {subject}:\n" + "\n".join(str(p) for p in problems)
