@@ -1,0 +1,74 @@
+"""The graph's ``rlskg`` commands: ``build``, and ``check`` (the ontology's checks, then the data's).
+
+Exit codes (as pySHACL's and the other commands'): 0 ok, 1 a check failed, 2 bad input (a source
+that does not parse, an ontology that cannot be loaded, an output folder that cannot be written).
+"""
+
+from pathlib import Path
+
+import click
+
+from graph.build import build_dataset
+from graph.errors import GraphBuildError
+from graph.manifest import MANIFEST
+from graph.validate import check_dataset
+from ontology.check import check_ontology
+from ontology.commands import print_report
+from ontology.problems import Problem
+from ontology.source import OntologySourceError
+
+EXIT_BAD_INPUT = 2
+
+_OUT = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="The build folder (dataset, ontology release, VoID and manifest).",
+)
+
+
+@click.command("check")
+@_OUT
+@click.pass_context
+def check_command(ctx: click.Context, out_dir: Path) -> None:
+    """Check the ontology (OWL 2 DL profile, formatting, QC queries, SHACL, HermiT), then the
+    dataset built in OUT (SHACL data shapes, files against the manifest, OWL RL consistency)."""
+    try:
+        report = check_ontology()
+    except OntologySourceError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    problems = list(report.problems)
+    if (out_dir / MANIFEST).is_file():
+        problems += check_dataset(out_dir)
+    else:
+        problems.append(Problem("build", str(out_dir), "no built dataset here: run `rlskg build` first"))
+    ctx.exit(print_report(problems, report.figures))
+
+
+@click.command("build")
+@_OUT
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of source files (*.ttl)  [default: graph/sources]",
+)
+@click.pass_context
+def build_command(ctx: click.Context, out_dir: Path, sources_dir: Path | None) -> None:
+    """Build the dataset (ontology, one graph per source, simple and inferred triples) into OUT."""
+    try:
+        result = build_dataset(out_dir, sources_dir)
+    except GraphBuildError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    width = max(len(iri) for iri in [*result.graphs, "total"])
+    for iri, count in result.graphs.items():
+        click.echo(f"{iri:<{width}}  {count:>8} triples")
+    click.echo(f"{'total':<{width}}  {result.triples:>8} triples")
+    for message in result.reasoner_messages:
+        click.echo(f"warning: owlrl: {message}", err=True)
+    click.echo(f"version {result.version[:12]}, written to {out_dir} in {result.seconds:.1f} s")
