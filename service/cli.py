@@ -5,7 +5,8 @@ Exit codes follow pySHACL's habit: 0 ok, 1 a check or validation failed, 2 bad i
 
 import click
 
-from ontology.commands import check_command, docs_command, fmt_command
+from graph.commands import build_command, check_command
+from ontology.commands import docs_command, fmt_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +18,7 @@ def main() -> None:
 main.add_command(fmt_command)
 main.add_command(check_command)
 main.add_command(docs_command)
+main.add_command(build_command)
+
+if __name__ == "__main__":
+    main()
