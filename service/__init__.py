@@ -1,1 +1,72 @@
-"""The SPARQL service and the command line."""
+"""The SPARQL service: ``create_app`` builds it; ``rlskg serve`` runs it (see service.serve)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from graph.store import OxigraphStore, Store, open_store
+from service.config import Settings, load_config
+from service.pool import ForkedStore
+from service.state import EXTENSION, ServiceState
+
+
+def _open(settings: Settings) -> tuple[Store, bool]:
+    if settings.out is None and not settings.data:
+        return OxigraphStore(), False
+    return open_store(settings.out, settings.data), True
+
+
+def _configure_access_log() -> None:
+    logger = logging.getLogger("rlskg.access")
+    if not logger.handlers:  # one handler per process, however many apps it builds
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None = None) -> Flask:
+    """Build the service.
+
+    ``config`` overrides the defaults of ``service.config`` (and ``RLSKG_*`` variables override
+    both). ``store`` is an already loaded in-process store (``rlskg serve`` loads once, before
+    its workers fork); without one, the app loads ``OUT`` and ``DATA`` itself. With POOL_SIZE > 0
+    reads run in forked evaluator processes, forked here, after the load.
+
+    :raises ValueError: for a bad config value.
+    :raises FileNotFoundError, graph.store.StoreError: when the data cannot be loaded.
+    """
+    from service import description, errors, gsp, metrics, openapi, ops, sparql, transport, update
+
+    app = Flask(__name__)
+    settings = load_config(app.config, config)
+    loaded = store is not None
+    if store is None:
+        store, loaded = _open(settings)
+    void = description.read_void(settings.out)
+    if settings.pool_size > 0:  # last: nothing after the fork may fail and leave children behind
+        store = ForkedStore(store, settings.pool_size)
+    if settings.access_log:
+        _configure_access_log()
+    state = ServiceState(store=store, settings=settings, loaded=loaded, metrics=metrics.Metrics(), void=void)
+    app.extensions[EXTENSION] = state
+    app.before_request(metrics.note_route)  # first, so that even a refused request has its route
+    transport.init_app(app, settings.max_request_bytes, settings.compress_min_bytes)
+    # Outermost, so that it times and logs everything, CORS and compression included.
+    observer = metrics.Observer(app.wsgi_app, state.metrics, settings.access_log)
+    app.wsgi_app = observer  # type: ignore[method-assign]
+    errors.register_error_handlers(app)
+    for blueprint in (sparql.bp, update.bp, gsp.bp, description.bp, ops.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's evaluator processes (tests; a server's children exit with their worker)."""
+    app.extensions[EXTENSION].store.close()

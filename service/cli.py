@@ -7,6 +7,7 @@ import click
 
 from graph.commands import build_command, check_command
 from ontology.commands import docs_command, fmt_command
+from service.commands import query_command, serve_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +20,8 @@ main.add_command(fmt_command)
 main.add_command(check_command)
 main.add_command(docs_command)
 main.add_command(build_command)
+main.add_command(serve_command)
+main.add_command(query_command)
 
 if __name__ == "__main__":
     main()

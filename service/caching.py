@@ -1,0 +1,41 @@
+"""HTTP caching tied to the dataset version: ETags, 304s and Cache-Control.
+
+A read answer depends only on the URL, the dataset version and the negotiation headers, so its
+ETag is computed before any work, and a matching If-None-Match is answered 304 without evaluating.
+Tags are weak: the same representation may be sent gzip- or brotli-compressed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Request, Response
+
+
+def read_tag(version: str, request: Request, *extra: str) -> str:
+    """The ETag of a read answer: the version, and a digest of what negotiation looked at."""
+    varying = "\n".join((request.headers.get("Accept", ""), request.args.get("format", ""), *extra))
+    return f"{version}-{hashlib.blake2b(varying.encode(), digest_size=6).hexdigest()}"
+
+
+def is_cacheable(request: Request) -> bool:
+    return request.method in ("GET", "HEAD")
+
+
+def not_modified(request: Request, tag: str, max_age: int) -> Response | None:
+    """A 304 answer when the client already holds this representation, else None."""
+    if not is_cacheable(request) or not request.if_none_match.contains_weak(tag):
+        return None
+    return mark(Response(status=304), request, tag, max_age)
+
+
+def mark(response: Response, request: Request, tag: str, max_age: int) -> Response:
+    """Set ETag, Cache-Control and Vary on a read answer (ETag for GET and HEAD only)."""
+    headers = response.headers
+    headers["Vary"] = "Accept"
+    if is_cacheable(request):
+        headers["ETag"] = f'W/"{tag}"'
+        headers["Cache-Control"] = f"public, max-age={max_age}"
+    else:
+        headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,136 @@
+"""Every error answer, in one place: named helpers to raise, one table for store errors, one renderer.
+
+Bodies are plain text, or JSON ``{"error": {"status", "title", "message"}}`` when the client prefers
+JSON. No body ever carries a stack trace; anything unexpected is logged and answered with a bare 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import NoReturn
+
+from flask import Flask, Response, current_app, request
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotAcceptable,
+    RequestEntityTooLarge,
+    RequestURITooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
+from graph import store
+from service.metrics import STORE_ERROR
+
+log = logging.getLogger("rlskg.service")
+
+# Store errors by HTTP status. User input (a bad query, bad data, a format we lack) is 4xx; a
+# query stopped for its cost is 503; only an evaluator crash is 500.
+STORE_ERRORS: dict[type[store.StoreError], int] = {
+    store.QuerySyntaxError: 400,
+    store.EvaluationError: 400,
+    store.DataSyntaxError: 400,
+    store.GraphNotFound: 404,
+    store.NotAcceptable: 406,
+    store.UnsupportedFormat: 415,
+    store.QueryTimeout: 503,
+    store.ResultTooLarge: 503,
+    store.StoreUnavailable: 503,
+    store.StoreCrashed: 500,
+}
+
+
+def bad_request(message: str) -> NoReturn:
+    raise BadRequest(message)
+
+
+def forbidden(message: str) -> NoReturn:
+    raise Forbidden(message)
+
+
+def read_only() -> NoReturn:
+    raise Forbidden("this service is read-only: start it with a token (RLSKG_TOKEN) to allow writes")
+
+
+def unauthorized(message: str, error: str | None = None) -> NoReturn:
+    """401 with a Bearer challenge (RFC 6750); ``error`` is e.g. ``invalid_token``."""
+    params: dict[str, str | None] = {"realm": "rlskg"}
+    if error:
+        params["error"] = error
+    raise Unauthorized(message, www_authenticate=WWWAuthenticate("Bearer", params))
+
+
+def not_acceptable(message: str) -> NoReturn:
+    raise NotAcceptable(message)
+
+
+def unsupported_media_type(message: str) -> NoReturn:
+    raise UnsupportedMediaType(message)
+
+
+def uri_too_long(limit: int) -> NoReturn:
+    raise RequestURITooLarge(f"the request URL is longer than the limit of {limit} bytes")
+
+
+def _wants_json() -> bool:
+    accept = request.accept_mimetypes
+    return accept.provided and accept.quality("application/json") > accept.quality("text/plain")
+
+
+def render(status: int, title: str, message: str) -> Response:
+    """An error response in the client's preferred form (JSON or plain text)."""
+    if _wants_json():
+        body = json.dumps({"error": {"status": status, "title": title, "message": message}})
+        response = Response(body + "\n", status, content_type="application/json")
+    else:
+        response = Response(
+            f"{status} {title}: {message}\n", status, content_type="text/plain; charset=utf-8"
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    message = error.description or error.name
+    if isinstance(error, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
+        message = (
+            f"the request body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+        )
+    response = render(status, error.name, message)
+    for key, value in error.get_headers():
+        if key in ("WWW-Authenticate", "Allow"):
+            response.headers.add(key, value)
+    if status == 503:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+def _store_error(error: store.StoreError) -> Response:
+    status = STORE_ERRORS.get(type(error), 500)
+    request.environ[STORE_ERROR] = type(error).__name__  # for the metrics and the access log
+    if status == 500:  # a crash below us; timeouts and size limits are the client's, and logged as such
+        log.error("store error: %s", error)
+    titles = {400: "Bad Request", 404: "Not Found", 406: "Not Acceptable", 415: "Unsupported Media Type"}
+    title = titles.get(status, "Service Unavailable" if status == 503 else "Internal Server Error")
+    response = render(status, title, str(error))
+    if status == 503:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+def _unexpected(error: InternalServerError) -> Response:
+    original = getattr(error, "original_exception", None)
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=original or error)
+    return render(500, "Internal Server Error", "the service failed to answer; the error has been logged")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(store.StoreError, _store_error)
+    app.register_error_handler(InternalServerError, _unexpected)
+    app.register_error_handler(HTTPException, _http_error)

@@ -1,0 +1,118 @@
+"""service.pool: evaluation in forked children, with a time limit that really stops the work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from graph.store import (
+    QueryDataset,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultFormats,
+    StoreCrashed,
+    StoreUnavailable,
+    open_store,
+)
+from service.pool import ForkedStore
+from tests.service.conftest import DATA, GRAPH, TRIPLES
+
+CSV = ResultFormats(("text/csv",), ("application/n-triples",))
+UNION = QueryDataset(union_default_graph=True)
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# 17^8 rows: hours of work, unless stopped.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def count(store: ForkedStore) -> str:
+    return store.query(COUNT, formats=CSV, dataset=UNION, timeout=10).body.decode().splitlines()[1]
+
+
+@pytest.fixture
+def pool() -> Iterator[ForkedStore]:
+    store = ForkedStore(open_store(None, [DATA]), 2)
+    yield store
+    store.close()
+
+
+def test_forked_store_answers_like_the_store(pool: ForkedStore) -> None:
+    assert count(pool) == str(TRIPLES)
+    answer = pool.get_graph(GRAPH + "simple", formats=CSV, timeout=10)
+    assert answer.media_type == "application/n-triples" and answer.body.count(b"\n") == 3
+
+
+def test_forked_store_passes_errors_back(pool: ForkedStore) -> None:
+    with pytest.raises(QuerySyntaxError, match=r"1:\d+"):
+        pool.query("SELECT * WHERE { ?s }", formats=CSV, timeout=10)
+
+
+def test_timeout_kills_the_child_and_replaces_it(pool: ForkedStore) -> None:
+    before = set(pool.children)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"time limit of 0\.3 s"):
+        pool.query(RUNAWAY, formats=CSV, dataset=UNION, timeout=0.3)
+    assert time.monotonic() - started < 2
+    killed = before - set(pool.children)
+    assert len(killed) == 1 and not any(alive(pid) for pid in killed)
+    assert len(pool.children) == 2
+    assert count(pool) == str(TRIPLES)
+
+
+def test_crashed_child_is_reported_and_replaced(pool: ForkedStore) -> None:
+    def kill_soon() -> None:
+        time.sleep(0.2)
+        for pid in pool.children:
+            os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_soon)
+    killer.start()
+    with pytest.raises(StoreCrashed, match="SIGKILL"):
+        pool.query(RUNAWAY, formats=CSV, dataset=UNION, timeout=10)
+    killer.join()
+    assert count(pool) == str(TRIPLES)
+
+
+def test_writes_reach_children_forked_before_them(pool: ForkedStore) -> None:
+    assert count(pool) == str(TRIPLES)
+    version = pool.version
+    pool.update("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")
+    assert pool.version != version
+    assert count(pool) == str(TRIPLES + 1)
+    assert pool.put_graph(GRAPH + "extra", b"<http://x/d> <http://x/e> <http://x/f> .", "text/turtle")
+    assert count(pool) == str(TRIPLES + 2)
+
+
+def test_parallel_reads_use_separate_children(pool: ForkedStore) -> None:
+    results: list[str] = []
+
+    def read() -> None:
+        results.append(count(pool))
+
+    threads = [threading.Thread(target=read) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [str(TRIPLES)] * 6
+
+
+def test_closed_store_refuses_reads_and_leaves_no_child() -> None:
+    store = ForkedStore(open_store(None, [DATA]), 2)
+    children = store.children
+    store.close()
+    assert not any(alive(pid) for pid in children)
+    with pytest.raises(StoreUnavailable):
+        count(store)

@@ -1,0 +1,222 @@
+"""The real server: `rlskg serve` on a free loopback port, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.service.conftest import COUNT, DATA, TRIPLES
+
+pytestmark = pytest.mark.server
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    cold_start: float  # seconds from process start to the first answer
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    def query(self, sparql: str, accept: str = "text/csv") -> tuple[int, bytes]:
+        status, _, body = self.request(
+            "GET", "/sparql?" + urllib.parse.urlencode({"query": sparql}), {"Accept": accept}
+        )
+        return status, body
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def running_process(pid: int) -> bool:
+    """Whether ``pid`` is alive (a zombie has exited: only its parent's reaping is left)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def start(*options: str) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "service.cli", "serve", "--data", str(DATA)]
+    env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [*command, "--port", str(port), *options],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    server = Server(process, port, 0.0)
+    deadline = started + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"the server exited: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        try:
+            if server.request("GET", "/health")[0] == 200:
+                server.cold_start = time.monotonic() - started
+                return server
+        except OSError:
+            time.sleep(0.05)
+    stop(server)
+    raise AssertionError("the server did not answer /health within 30 s")
+
+
+def stop(server: Server, force: bool = True) -> None:
+    """SIGTERM the server, SIGKILL it past 15 s, and then (``force``) whatever it left behind."""
+    started = descendants(server.process.pid) if force else set()
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+    for pid in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if server.process.stderr:
+        server.process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = start("--timeout", "1", "--workers", "1", "--threads", "3")
+    try:
+        yield running
+    finally:
+        stop(running)
+
+
+def test_serve_answers_queries_over_http(server: Server) -> None:
+    status, body = server.query(COUNT)
+    assert status == 200 and body.decode().splitlines() == ["n", str(TRIPLES)]
+    status, headers, _ = server.request("GET", "/health")
+    assert status == 200 and headers["server"] == "granian"
+
+
+def test_serve_cold_start_is_under_three_seconds(server: Server) -> None:
+    assert server.cold_start < 3.0, f"cold start took {server.cold_start:.2f} s"
+
+
+def test_serve_runaway_query_is_stopped_and_others_are_answered(server: Server) -> None:
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        began = time.monotonic()
+        outcome["status"], outcome["body"] = server.query(RUNAWAY)
+        outcome["seconds"] = time.monotonic() - began
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.2)
+    for _ in range(5):  # while the runaway query runs, other requests are answered
+        assert server.query(COUNT)[0] == 200
+    thread.join(timeout=20)
+    assert outcome["status"] == 503 and b"time limit of 1 s" in outcome["body"]  # type: ignore[operator]
+    assert 0.9 < outcome["seconds"] < 5  # type: ignore[operator]
+    for _ in range(6):  # every evaluator, including the replacement, answers afterwards
+        status, body = server.query(COUNT)
+        assert status == 200 and body.decode().splitlines() == ["n", str(TRIPLES)]
+
+
+def test_serve_runaway_queries_do_not_pile_up(server: Server) -> None:
+    threads = [threading.Thread(target=server.query, args=(RUNAWAY,)) for _ in range(3)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert time.monotonic() - began < 6
+    assert server.query(COUNT)[0] == 200
+    evaluators = descendants(server.process.pid)
+    assert len(evaluators) <= 1 + 3  # the worker and its three evaluators: none left behind
+
+
+def test_serve_http_habits(server: Server) -> None:
+    path = "/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"})
+    status, headers, body = server.request("GET", path, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip" and gzip.decompress(body).startswith(b"{")
+    assert headers["access-control-allow-origin"] == "*"
+    status, _, body = server.request("GET", path, {"If-None-Match": headers["etag"]})
+    assert status == 304 and body == b""
+    status, headers, body = server.request("HEAD", path)
+    assert status == 200 and body == b""
+    status, headers, _ = server.request("OPTIONS", "/store", {"Origin": "https://example.org"})
+    assert status == 200 and "PUT" in headers["access-control-allow-methods"]
+    status, _, body = server.request("GET", "/sparql?query=SELECT", {"Accept": "application/json"})
+    assert status == 400 and "1:" in json.loads(body)["error"]["message"]
+
+
+def test_serve_stops_with_its_children() -> None:
+    running = start("--workers", "2", "--threads", "2")
+    children: set[int] = set()
+    try:
+        # /health answered from one worker; the other may still be starting
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(children) < 6:
+            children = descendants(running.process.pid)
+            time.sleep(0.05)
+        stop(running, force=False)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(running_process(pid) for pid in children):
+            time.sleep(0.05)
+        survivors = [pid for pid in children if running_process(pid)]
+    finally:
+        for pid in children:  # whatever the outcome, leave nothing running
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert len(children) == 6  # two workers, each with two evaluators
+    assert survivors == []
