@@ -7,6 +7,8 @@ Checks (``Problem.check``):
 - ``data-shapes``: a SHACL result of ``graph/shapes/data-shapes.ttl`` over the union of the named
   graphs, named after the focus node, with the shape and constraint component it broke;
 - ``sources``: a source graph does not describe its own source node (``src:<key> a rls:Source``);
+- ``duplicates``: a triple stands in more than one named graph (Oxigraph's union default graph is a
+  bag, so such a triple would be counted twice by every query that does not name its graphs);
 - ``owlrl``: what the reasoner reported as inconsistent while building.
 """
 
@@ -51,6 +53,7 @@ def check_dataset(out_dir: Path, shapes: Path = SHAPES_FILE) -> list[Problem]:
         return sorted([*problems, Problem("build", str(out_dir / NQUADS), f"does not parse: {reason}")])
     problems += _count_problems(out_dir, manifest, dataset)
     problems += _source_problems(dataset)
+    problems += _duplicate_problems(dataset)
     problems += [Problem("owlrl", str(out_dir / MANIFEST), message) for message in manifest.reasoner_messages]
     problems += shape_problems(_union(dataset), shapes)
     return sorted(set(problems))
@@ -124,6 +127,21 @@ def _count_problems(out_dir: Path, manifest: Manifest, dataset: Dataset) -> list
             message = f"{NQUADS} has {found} triples in <{iri}>, {MANIFEST} says {recorded}"
             problems.append(Problem("build", str(out_dir / NQUADS), message))
     return problems
+
+
+def _duplicate_problems(dataset: Dataset) -> list[Problem]:
+    graphs_of: dict[tuple[Node, Node, Node], list[str]] = {}
+    for s, p, o, graph in dataset.quads((None, None, None, None)):
+        graphs_of.setdefault((s, p, o), []).append(str(graph))
+    return [
+        Problem(
+            "duplicates",
+            f"{s.n3()} {p.n3()} {o.n3()}",
+            f"stands in {len(found)} graphs: {', '.join(sorted(found))}",
+        )
+        for (s, p, o), found in graphs_of.items()
+        if len(found) > 1
+    ]
 
 
 def _source_problems(dataset: Dataset) -> list[Problem]:

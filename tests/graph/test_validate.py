@@ -148,3 +148,18 @@ def test_count_mismatch_is_reported(built: BuildResult, tmp_path: Path) -> None:
     simple = f'"https://w3id.org/rlskg/graph/simple": {built.graphs["https://w3id.org/rlskg/graph/simple"]}'
     (out / "manifest.json").write_text(manifest.replace(simple, simple + "0"), encoding="utf-8")
     assert any("triples in <https://w3id.org/rlskg/graph/simple>" in p.message for p in check_dataset(out))
+
+
+def test_triple_in_two_graphs_is_reported(tmp_path: Path, sources_copy: Path) -> None:
+    # alpha.ttl types pop:people-with-ms; stating it in beta.ttl too puts the triple in two graphs,
+    # which Oxigraph's union default graph would count twice: the check names it and both graphs.
+    beta = sources_copy / "beta.ttl"
+    beta.write_text(
+        beta.read_text(encoding="utf-8") + PREFIXES + "pop:people-with-ms a rls:Population .\n",
+        encoding="utf-8",
+    )
+    build(tmp_path / "build", sources_copy)
+    duplicates = [p for p in check_dataset(tmp_path / "build") if p.check == "duplicates"]
+    assert len(duplicates) == 1
+    assert "graph/alpha" in duplicates[0].message
+    assert "graph/beta" in duplicates[0].message
