@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= build
+YASGUI := service/static/vendor/yasgui/yasgui.min.js
 
 .PHONY: help install system-deps serve test lint typecheck pytest build check docs fmt clean
 
@@ -15,13 +16,18 @@ $(BIN)/rlskg: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-install: $(BIN)/rlskg  ## create .venv and install rlskg with its test tools
+install: $(BIN)/rlskg $(YASGUI)  ## create .venv, install rlskg with its test tools, and the query UI
 
-system-deps:  ## install Java (and later Chromium) where missing
+# The query UI from package-lock.json (npm ci), copied into service/static/vendor/ (git-ignored).
+$(YASGUI): package.json package-lock.json
+	bash .ci/vendor-ui
+
+system-deps:  ## install Java, Chromium, chromedriver and npm where missing
 	bash .ci/system-deps
 
 serve: install system-deps  ## build the dataset and serve it (SPARQL endpoint + UI)
 	$(BIN)/rlskg build --out $(OUT)
+	$(BIN)/rlskg docs --out $(OUT)/docs
 	$(BIN)/rlskg serve --out $(OUT)
 
 lint: install  ## ruff

@@ -1,7 +1,9 @@
-"""The graph's ``rlskg`` commands: ``build``, and ``check`` (the ontology's checks, then the data's).
+"""The graph's ``rlskg`` commands: ``build``, ``check`` (the ontology's checks, then the data's),
+and ``publish`` (a build into a remote store).
 
-Exit codes (as pySHACL's and the other commands'): 0 ok, 1 a check failed, 2 bad input (a source
-that does not parse, an ontology that cannot be loaded, an output folder that cannot be written).
+Exit codes (as pySHACL's and the other commands'): 0 ok, 1 a check failed or a remote refused or
+could not be reached, 2 bad input (a source that does not parse, an ontology that cannot be
+loaded, an output folder that cannot be written or holds no build).
 """
 
 from pathlib import Path
@@ -11,6 +13,8 @@ import click
 from graph.build import build_dataset
 from graph.errors import GraphBuildError
 from graph.manifest import MANIFEST
+from graph.publish import PublishError, read_graphs, send_graphs
+from graph.stores import read_manifest_version
 from graph.validate import check_dataset
 from ontology.check import check_ontology
 from ontology.commands import print_report
@@ -72,3 +76,29 @@ def build_command(ctx: click.Context, out_dir: Path, sources_dir: Path | None) -
     for message in result.reasoner_messages:
         click.echo(f"warning: owlrl: {message}", err=True)
     click.echo(f"version {result.version[:12]}, written to {out_dir} in {result.seconds:.1f} s")
+
+
+@click.command("publish")
+@click.option(
+    "--to", "endpoint", required=True, help="The remote's Graph Store endpoint, e.g. http://host:7878/store"
+)
+@_OUT
+@click.option("--token", default=None, envvar="RLSKG_PUBLISH_TOKEN", help="A bearer token for the remote.")
+@click.pass_context
+def publish_command(ctx: click.Context, endpoint: str, out_dir: Path, token: str | None) -> None:
+    """Load the dataset built in OUT into a remote store: one Graph Store PUT per named graph, so
+    that publishing again changes nothing."""
+    try:
+        graphs = read_graphs(out_dir)
+    except PublishError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    try:
+        sent = send_graphs(graphs, endpoint, token=token, progress=lambda line: click.echo(line, err=True))
+    except PublishError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(1)
+    version = (read_manifest_version(out_dir) or "unknown")[:12]
+    click.echo(
+        f"published {sum(sent.values())} triples in {len(sent)} graphs (version {version}) to {endpoint}"
+    )

@@ -75,9 +75,22 @@ def parse_source(path: Path) -> Graph:
     except BadSyntax as error:
         # BadSyntax counts lines from 0, and its str() is several lines with context: keep the reason.
         raise GraphBuildError(f"{path}:{error.lines + 1}: invalid Turtle: {error._why}") from None
-    except (OSError, ValueError) as error:  # ValueError includes UnicodeDecodeError
+    except UnicodeDecodeError:
+        raise GraphBuildError(_encoding_error(path)) from None
+    except (OSError, ValueError) as error:
         raise GraphBuildError(f"{path}: cannot be read as Turtle: {error}") from None
     return graph
+
+
+def _encoding_error(path: Path) -> str:
+    """Where a file stops being UTF-8, by line: rdflib's position is within its read buffer."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return f"{path}:{line}: invalid Turtle: not UTF-8 (byte {data[error.start]:#04x})"
+    return f"{path}: cannot be read as Turtle: not UTF-8"
 
 
 def load_sources(sources_dir: Path | None = None) -> list[Source]:

@@ -9,16 +9,17 @@ from typing import Any
 
 from flask import Flask
 
-from graph.store import OxigraphStore, Store, open_store
+from graph.stores import Store, empty_store, open_store, parse_spec
 from service.config import Settings, load_config
-from service.pool import ForkedStore
+from service.pool import pooled
 from service.state import EXTENSION, ServiceState
 
 
 def _open(settings: Settings) -> tuple[Store, bool]:
-    if settings.out is None and not settings.data:
-        return OxigraphStore(), False
-    return open_store(settings.out, settings.data), True
+    spec = parse_spec(settings.store)
+    if spec.in_memory and settings.out is None and not settings.data:
+        return empty_store(spec), False
+    return open_store(settings.out, settings.data, spec=settings.store, writable=settings.writable), True
 
 
 def _configure_access_log() -> None:
@@ -36,13 +37,28 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
 
     ``config`` overrides the defaults of ``service.config`` (and ``RLSKG_*`` variables override
     both). ``store`` is an already loaded in-process store (``rlskg serve`` loads once, before
-    its workers fork); without one, the app loads ``OUT`` and ``DATA`` itself. With POOL_SIZE > 0
-    reads run in forked evaluator processes, forked here, after the load.
+    its workers fork); without one, the app opens the store ``STORE`` names and loads ``OUT`` and
+    ``DATA`` into it. With POOL_SIZE > 0 reads run in evaluator processes started here, after the
+    load, where the store allows it (``service.pool.pooled``).
 
     :raises ValueError: for a bad config value.
     :raises FileNotFoundError, graph.store.StoreError: when the data cannot be loaded.
     """
-    from service import description, errors, gsp, metrics, openapi, ops, sparql, transport, update
+    from service import (
+        description,
+        errors,
+        gsp,
+        home,
+        metrics,
+        openapi,
+        ops,
+        pages,
+        search,
+        sparql,
+        transport,
+        ui,
+        update,
+    )
 
     app = Flask(__name__)
     settings = load_config(app.config, config)
@@ -50,8 +66,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     if store is None:
         store, loaded = _open(settings)
     void = description.read_void(settings.out)
-    if settings.pool_size > 0:  # last: nothing after the fork may fail and leave children behind
-        store = ForkedStore(store, settings.pool_size)
+    # Last: nothing after the fork may fail and leave children behind.
+    store = pooled(store, settings.pool_size)
     if settings.access_log:
         _configure_access_log()
     state = ServiceState(store=store, settings=settings, loaded=loaded, metrics=metrics.Metrics(), void=void)
@@ -63,6 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     app.wsgi_app = observer  # type: ignore[method-assign]
     errors.register_error_handlers(app)
     for blueprint in (sparql.bp, update.bp, gsp.bp, description.bp, ops.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (home.bp, pages.bp, search.bp, ui.bp):  # linked-data pages and the query UI
         app.register_blueprint(blueprint)
     return app
 

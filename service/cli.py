@@ -5,7 +5,7 @@ Exit codes follow pySHACL's habit: 0 ok, 1 a check or validation failed, 2 bad i
 
 import click
 
-from graph.commands import build_command, check_command
+from graph.commands import build_command, check_command, publish_command
 from ontology.commands import docs_command, fmt_command
 from service.commands import query_command, serve_command
 
@@ -22,6 +22,7 @@ main.add_command(docs_command)
 main.add_command(build_command)
 main.add_command(serve_command)
 main.add_command(query_command)
+main.add_command(publish_command)
 
 if __name__ == "__main__":
     main()

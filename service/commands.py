@@ -7,6 +7,7 @@ not parse, a malformed or refused query).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -17,7 +18,15 @@ import click
 from flask import Config
 from werkzeug.exceptions import HTTPException
 
-from graph.store import OxigraphStore, QueryDataset, ResultFormats, StoreError, open_store
+from graph.stores import (
+    QueryDataset,
+    ResultFormats,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    open_store,
+    parse_spec,
+)
 from service import guard
 from service.config import Settings, load_config
 from service.table import render_table
@@ -31,7 +40,14 @@ def _fail(message: object) -> NoReturn:
 
 
 def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The --out and --data options, shared by serve and query."""
+    """The --store, --out and --data options, shared by serve and query."""
+    command = click.option(
+        "--store",
+        "store_spec",
+        default=None,
+        help="oxigraph (in memory), oxigraph:PATH (on disk), rdflib, or sparql:QUERY_URL[,UPDATE_URL] "
+        "(a remote store) [RLSKG_STORE, else oxigraph].",
+    )(command)
     command = click.option(
         "--data",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -46,8 +62,8 @@ def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _build_folder(out: Path | None, data: tuple[Path, ...]) -> Path | None:
-    if out is None and data:
+def _build_folder(out: Path | None, data: tuple[Path, ...], remote: bool = False) -> Path | None:
+    if (out is None and data) or (out is None and remote):
         return None
     folder = out or DEFAULT_OUT
     if not folder.is_dir():
@@ -55,11 +71,26 @@ def _build_folder(out: Path | None, data: tuple[Path, ...]) -> Path | None:
     return folder
 
 
-def _load(out: Path | None, data: tuple[Path, ...]) -> OxigraphStore:
+def _load(settings: Settings) -> Store:
+    for path in settings.data:  # the parser would expand XML entities without a limit (service.guard)
+        if path.suffix.lower() in (".rdf", ".owl", ".xml") and path.is_file():
+            content = path.read_bytes()
+            reason = guard.entity_refusal(content, max(len(content), 10_000_000))
+            if reason is not None:
+                _fail(f"{path}: {reason}")
     try:
-        return open_store(out, data)
-    except (FileNotFoundError, StoreError) as error:
+        return open_store(settings.out, settings.data, spec=settings.store, writable=settings.writable)
+    except (FileNotFoundError, ValueError, StoreError) as error:
         _fail(error)
+
+
+def _store_config(store_spec: str | None) -> dict[str, Any]:
+    return {} if store_spec is None else {"STORE": store_spec}
+
+
+def _is_remote(store_spec: str | None) -> bool:
+    """Whether the store (the option, else RLSKG_STORE) is remote: it needs no build folder."""
+    return _settings(_store_config(store_spec)).store.startswith("sparql:")
 
 
 def _settings(config: dict[str, Any]) -> Settings:
@@ -91,6 +122,7 @@ def _settings(config: dict[str, Any]) -> Settings:
     "--timeout", type=click.FloatRange(0.01), default=None, help="Query time limit in seconds [30]."
 )
 def serve_command(
+    store_spec: str | None,
     out: Path | None,
     data: tuple[Path, ...],
     host: str,
@@ -103,21 +135,63 @@ def serve_command(
     from service import serve
 
     started = time.perf_counter()
-    folder = _build_folder(out, data)
+    folder = _build_folder(out, data, _is_remote(store_spec))
     config: dict[str, Any] = {"OUT": str(folder) if folder else None, "POOL_SIZE": threads}
+    config.update(_store_config(store_spec))
+    if data:
+        config["DATA"] = [str(path) for path in data]
     if timeout is not None:
         config["QUERY_TIMEOUT"] = timeout
     settings = _settings(config)
-    store = _load(folder, data)
     workers = serve.worker_count(workers, settings.writable)
-    stats = store.stats()
+    if parse_spec(settings.store).in_memory:
+        # Loaded once here and shared with the workers copy-on-write.
+        shared: Store | None = _load(settings)
+        assert shared is not None
+        held = _describe(shared)
+    else:
+        # Opened by each worker itself (a RocksDB handle must not cross a fork), so load it in a
+        # child: what loading and counting leave in memory must not be inherited by every worker.
+        shared, held = None, _prepare_in_child(settings)
     click.echo(
-        f"rlskg: {stats.triples} triples in {len(stats.graphs)} named graphs, loaded in "
-        f"{time.perf_counter() - started:.2f} s; serving http://{host}:{port}/sparql "
-        f"({workers} worker(s) x {threads} thread(s))",
+        f"rlskg: {held}, opened in {time.perf_counter() - started:.2f} s; serving "
+        f"http://{host}:{port}/sparql ({workers} worker(s) x {threads} thread(s), store {settings.store})",
         err=True,
     )
-    serve.run(store, config, host, port, workers, threads)
+    serve.run(shared, config, host, port, workers, threads)
+
+
+def _describe(store: Store) -> str:
+    try:
+        stats = store.stats()
+    except StoreUnavailable as error:  # a remote store may come up later: serve 503 until then
+        return f"store unavailable for now ({error})"
+    return f"{stats.triples} triples in {len(stats.graphs)} named graphs"
+
+
+def _prepare_in_child(settings: Settings) -> str:
+    """Open (and load, if needed) the store in a forked child; its description, or exit 2."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()  # no thread runs yet: the server starts after this
+    if pid == 0:
+        os.close(read_end)
+        code = 1
+        try:
+            store = _load(settings)
+            os.write(write_end, _describe(store).encode())
+            store.close()
+            code = 0
+        except SystemExit as error:  # _fail has told the user why
+            code = int(error.code or 2)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        held = stream.read().decode()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(2)
+    return held
 
 
 # Per --format: the media type for SELECT and ASK, and for CONSTRUCT and DESCRIBE.
@@ -133,10 +207,14 @@ QUERY_FORMATS = {
 @click.argument("sparql")
 @dataset_options
 @click.option("--format", "fmt", type=click.Choice(sorted(QUERY_FORMATS)), default="table", show_default=True)
-def query_command(sparql: str, out: Path | None, data: tuple[Path, ...], fmt: str) -> None:
+def query_command(
+    sparql: str, store_spec: str | None, out: Path | None, data: tuple[Path, ...], fmt: str
+) -> None:
     """Answer a SPARQL query from the store the service serves (the default graph is the union)."""
-    settings = _settings({})
-    store = _load(_build_folder(out, data), data)
+    folder = _build_folder(out, data, _is_remote(store_spec))
+    config = {"OUT": str(folder) if folder else None, "DATA": [str(path) for path in data]}
+    settings = _settings({**config, **_store_config(store_spec)})
+    store = _load(settings)
     solutions, graph = QUERY_FORMATS[fmt]
     try:
         found = guard.check(sparql, settings)

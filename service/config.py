@@ -14,7 +14,10 @@ from typing import Any
 
 from flask import Config
 
+from graph.stores import parse_spec
+
 DEFAULTS: dict[str, Any] = {
+    "STORE": "oxigraph",  # oxigraph | oxigraph:PATH | rdflib | sparql:QUERY_URL[,UPDATE_URL] (graph.stores)
     "OUT": None,  # a build folder: dataset.nq or dataset.trig, manifest.json, void.ttl
     "DATA": [],  # more RDF files, format by extension
     "TOKEN": None,  # the bearer token for updates and Graph Store writes; none: read-only
@@ -57,6 +60,7 @@ def _number(config: Mapping[str, Any], key: str, kind: type[int] | type[float], 
 
 @dataclass(frozen=True)
 class Settings:
+    store: str
     out: Path | None
     data: tuple[Path, ...]
     token: str | None
@@ -84,7 +88,10 @@ class Settings:
         token = None if config["TOKEN"] in (None, "") else str(config["TOKEN"])
         if token is not None and len(token) < 8:
             raise ValueError("TOKEN must be at least 8 characters long")
+        store = str(config["STORE"] or "oxigraph")
+        parse_spec(store)  # ValueError naming the accepted forms
         return cls(
+            store=store,
             out=Path(config["OUT"]) if config["OUT"] else None,
             data=_paths(config["DATA"]),
             token=token,

@@ -73,6 +73,10 @@ def unsupported_media_type(message: str) -> NoReturn:
     raise UnsupportedMediaType(message)
 
 
+def too_large(message: str) -> NoReturn:
+    raise RequestEntityTooLarge(message)
+
+
 def uri_too_long(limit: int) -> NoReturn:
     raise RequestURITooLarge(f"the request URL is longer than the limit of {limit} bytes")
 

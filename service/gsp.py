@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from service import auth, caching, conneg, errors, metrics
+from service import auth, caching, conneg, errors, guard, metrics
 from service.protocol import check_iri
 from service.state import state
 
@@ -69,7 +69,9 @@ def _write(graph: str | None) -> Response:
             created = False
         else:
             write = current.store.put_graph if request.method == "PUT" else current.store.post_graph
-            created = write(graph, request.get_data(cache=False), media_type, base_iri=graph)
+            data = request.get_data(cache=False)
+            guard.check_rdf_body(data, media_type, current.settings.max_request_bytes)  # XML entities
+            created = write(graph, data, media_type, base_iri=graph)
     response = Response(status=201 if created else 204)
     if created:
         response.headers["Location"] = request.url

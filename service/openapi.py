@@ -132,7 +132,7 @@ def document() -> dict[str, Any]:
             "summary": "Delete a graph",
             "parameters": GRAPH,
             "security": SECURED,
-            "responses": {"204": {"description": "Deleted"}, **_errors(401, 403, 404)},
+            "responses": {"204": {"description": "Deleted"}, **_errors(400, 401, 403, 404)},
         },
     }
     plain = {"200": {"description": "OK"}}
@@ -155,7 +155,7 @@ def document() -> dict[str, Any]:
                     "parameters": [FORMAT],
                     "responses": {
                         "200": {"description": "RDF", "content": _content(_GRAPHS)},
-                        **_errors(406),
+                        **_errors(400, 406),
                     },
                 }
             },
@@ -167,6 +167,98 @@ def document() -> dict[str, Any]:
             },
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": plain}},
             "/openapi.json": {"get": {"summary": "This document", "responses": plain}},
+            **_pages(),
+        },
+    }
+
+
+def _pages() -> dict[str, Any]:
+    """Linked-data pages, label search and the query UI (service/pages.py, search.py, ui.py)."""
+    html: dict[str, Any] = {"text/html": {}}
+    see_other = {
+        "303": {"description": "See Other: the IRI's document, /doc/..."},
+        "404": {"description": "Unknown"},
+    }
+    name = _param("name", "path", "A local name")
+    return {
+        "/": {
+            "get": {
+                "summary": "Home page (HTML); RDF clients get the service description",
+                "responses": {"200": {"description": "OK", "content": {**html, **_content(_GRAPHS)}}},
+            }
+        },
+        "/ontology": {"get": {"summary": "The ontology IRI", "responses": see_other}},
+        "/ontology/{name}": {"get": {"summary": "A term IRI", "parameters": [name], "responses": see_other}},
+        "/id/{kind}/{name}": {
+            "get": {
+                "summary": "A data IRI (kind: source, association, figure, population, agent, work)",
+                "parameters": [_param("kind", "path", "The kind of node"), name],
+                "responses": see_other,
+            }
+        },
+        "/doc/{path}": {
+            "get": {
+                "summary": "The document of a local IRI: an HTML page, or its description (own triples, "
+                "association nodes with figures, labels of what it links to); the suffixes .ttl, .jsonld, "
+                ".rdf, .nt, .html override Accept. /doc/ontology is the pyLODE documentation or the ontology",
+                "parameters": [_param("path", "path", "ontology/Leg, id/source/nhs.ttl, ...")],
+                "responses": {
+                    "200": {"description": "OK", "content": {**html, **_content(_GRAPHS[:4])}},
+                    "304": {"description": "Not modified"},
+                    "404": {"description": "Unknown"},
+                    **_errors(406),
+                },
+            }
+        },
+        "/api/search": {
+            "get": {
+                "summary": "Label search (labels and synonyms, case-insensitive, best first)",
+                "parameters": [
+                    {**_param("q", "query", "The text to look for"), "required": True},
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "description": "At most this many (1-50, default 10)",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Matches",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            k: {"type": "string"} for k in ("iri", "label", "type", "href")
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors(400),
+                },
+            }
+        },
+        "/search": {
+            "get": {
+                "summary": "Label search as an HTML page",
+                "parameters": [_param("q", "query", "Text")],
+                "responses": {"200": {"description": "OK", "content": html}},
+            }
+        },
+        "/query": {
+            "get": {
+                "summary": "The query UI (YASGUI) with the example queries",
+                "parameters": [
+                    _param("query", "query", "A query to open"),
+                    _param("example", "query", "A competency question's name"),
+                ],
+                "responses": {"200": {"description": "OK", "content": html}},
+            }
         },
     }
 

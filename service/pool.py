@@ -7,6 +7,10 @@ sends the bytes back as one length-prefixed frame. Past the time limit the paren
 child and forks a fresh one: the worker thread is free at once, and the CPU too. A crash in
 Oxigraph kills only a child. Writes run in the parent, under a lock that forks also take, and
 children forked before a write are replaced before their next read.
+
+Which stores this applies to is theirs to say (``graph.stores.Isolation``): in-memory stores are
+forked; a read-only on-disk store is reopened by each child after exec (service.evaluator); a
+remote store, or a writable on-disk one, is used in-process (``pooled`` returns it unchanged).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import queue
 import signal
 import socket
 import struct
+import sys
 import threading
 import time
 import warnings
@@ -26,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from graph.store import (
+from graph.stores import (
     DEFAULT_DATASET,
     Answer,
+    Isolation,
     QueryDataset,
     QueryTimeout,
     ResultFormats,
@@ -101,21 +107,40 @@ def _serve(sock: socket.socket, inner: Store) -> None:
         _send(sock, reply)
 
 
-def _child_main(sock: socket.socket, inner: Store) -> NoReturn:
+def _child_main(sock: socket.socket, inner: Store, *, forked: bool = True) -> NoReturn:
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; we exit on EOF
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        # Keep only stdio and our pipe: an inherited client socket or listening socket held open
-        # here would keep connections from closing, and another child's pipe from reaching EOF.
-        keep = sock.fileno()
-        os.closerange(3, keep)
-        os.closerange(keep + 1, 1 << 20)
+        if forked:
+            # Keep only stdio and our pipe: an inherited client socket or listening socket held
+            # open here would keep connections from closing, and another child's pipe from EOF.
+            # (After exec nothing was inherited, and the store's own files must stay open.)
+            keep = sock.fileno()
+            os.closerange(3, keep)
+            os.closerange(keep + 1, 1 << 20)
         threading.stack_size(CHILD_STACK_BYTES)
         worker = threading.Thread(target=_serve, args=(sock, inner), daemon=True)
         worker.start()
         worker.join()
     finally:
         os._exit(0)
+
+
+def _exec_child(sock: socket.socket, spec: str) -> NoReturn:
+    """Start afresh (service.evaluator) on the socket: a store that cannot cross a fork reopens."""
+    try:
+        os.set_inheritable(sock.fileno(), True)
+        os.execv(sys.executable, [sys.executable, "-m", "service.evaluator", spec, str(sock.fileno())])
+    finally:
+        os._exit(1)
+
+
+def pooled(store: Store, size: int) -> Store:
+    """``store`` with its reads in ``size`` killable children, where its ``Isolation`` allows;
+    else ``store`` itself (a remote store bounds its own waits)."""
+    if size < 1 or store.isolation.mode == "inline":
+        return store
+    return ForkedStore(store, size)
 
 
 def _stop(children: dict[int, socket.socket]) -> None:
@@ -156,6 +181,8 @@ class ForkedStore:
                 pid = os.fork()
             if pid == 0:
                 parent_end.close()
+                if self._inner.isolation.mode == "reopen":
+                    _exec_child(child_end, self._inner.isolation.spec)
                 _child_main(child_end, self._inner)
             child_end.close()
             self._live[pid] = parent_end
@@ -243,6 +270,10 @@ class ForkedStore:
     @property
     def version(self) -> str:
         return self._inner.version
+
+    @property
+    def isolation(self) -> Isolation:
+        return self._inner.isolation
 
     def load(self, paths: Sequence[Path], *, version: str | None = None) -> None:
         self._write("load", paths, version=version)

@@ -35,8 +35,11 @@ def worker_count(requested: int | None, writable: bool) -> int:
     return wanted
 
 
-def run(store: Store, config: Mapping[str, Any], host: str, port: int, workers: int, threads: int) -> None:
-    """Serve until interrupted. ``threads`` is both server threads and evaluators per worker."""
+def run(
+    store: Store | None, config: Mapping[str, Any], host: str, port: int, workers: int, threads: int
+) -> None:
+    """Serve until interrupted. ``threads`` is both server threads and evaluators per worker.
+    Without ``store``, each worker opens the one ``config`` names."""
     # Fork (not spawn): workers inherit the loaded store instead of loading it again.
     multiprocessing.set_start_method("fork", force=True)
     server = Server(

@@ -84,6 +84,7 @@ def compress(response: Response, min_bytes: int) -> None:
     encoding = _encoding()
     if encoding is None:
         return
+    response.direct_passthrough = False  # a static file (send_file) is read here to be compressed
     body = response.get_data()
     # Fast settings: the body is on the request path, and these levels keep most of the gain.
     if encoding == "br":

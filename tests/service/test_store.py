@@ -18,6 +18,7 @@ from graph.store import (
     QuerySyntaxError,
     ResultFormats,
     ResultTooLarge,
+    Store,
     UnsupportedFormat,
     open_store,
 )
@@ -28,13 +29,15 @@ UNION = QueryDataset(union_default_graph=True)
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def rows(store: OxigraphStore, query: str, dataset: QueryDataset = UNION) -> list[str]:
+def rows(store: Store, query: str, dataset: QueryDataset = UNION) -> list[str]:
     return store.query(query, formats=CSV, dataset=dataset).body.decode().splitlines()[1:]
 
 
 @pytest.fixture(scope="module")
 def store() -> OxigraphStore:
-    return open_store(None, [DATA])
+    opened = open_store(None, [DATA])
+    assert isinstance(opened, OxigraphStore)
+    return opened
 
 
 @pytest.mark.parametrize("extension", ["ttl", "nt", "rdf", "owl", "jsonld", "trig", "nq"])

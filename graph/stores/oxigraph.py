@@ -1,0 +1,261 @@
+"""Embedded Oxigraph: in memory (the default), or on disk in RocksDB (``oxigraph:PATH``).
+
+>>> store = OxigraphStore()
+>>> store.post_graph("http://ex/g", b"<http://ex/a> <http://ex/p> <http://ex/b> .", "text/turtle")
+True
+>>> store.query("ASK { ?s ?p ?o }", formats=ResultFormats(("text/csv",), ())).body
+b'false'
+>>> union = QueryDataset(union_default_graph=True)
+>>> store.query("ASK { ?s ?p ?o }", formats=ResultFormats(("text/csv",), ()), dataset=union).body
+b'true'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.stores.base import (
+    COUNT_QUERY,
+    DEFAULT_DATASET,
+    EMPTY_VERSION,
+    Answer,
+    CappedWriter,
+    DataSyntaxError,
+    EvaluationError,
+    GraphNotFound,
+    Isolation,
+    QueryDataset,
+    QuerySyntaxError,
+    ResultFormats,
+    ResultKind,
+    StoreStats,
+    content_version,
+    dataset_formats,
+    file_format,
+    next_version,
+    parse_triples,
+    pick,
+    write_update,
+)
+
+# Beside RocksDB's own files: which build was loaded, and the version after later updates.
+STATE_FILE = "rlskg-state.json"
+
+
+def read_state(path: Path) -> tuple[str | None, str]:
+    """(version loaded last, version now) of the on-disk store at ``path``, without opening it."""
+    try:
+        state = json.loads((path / STATE_FILE).read_text(encoding="utf-8"))
+        return str(state["loaded"]), str(state["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, EMPTY_VERSION
+
+
+def _node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
+
+
+class OxigraphStore:
+    """An Oxigraph store, in memory or (``path``) on disk.
+
+    ``timeout`` is not enforced here: Oxigraph cannot stop a running query in-process.
+    ``service.pool.ForkedStore`` runs reads in killable children to enforce it.
+
+    On disk, ``load`` is idempotent: the files are loaded (replacing what the store held) only when
+    their version differs from the one loaded last; updates made since survive restarts.
+    """
+
+    def __init__(
+        self, prefixes: dict[str, str] | None = None, *, path: Path | None = None, read_only: bool = False
+    ) -> None:
+        self._path = path
+        self._read_only = read_only
+        if path is None:
+            self._store = ox.Store()
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        self._prefixes = prefixes  # declared for every query and update, as if in its prologue
+        self._loaded, self._version = self._read_state()
+        self._stats: StoreStats | None = None
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    @property
+    def isolation(self) -> Isolation:
+        if self._path is None:
+            return Isolation("fork")
+        if self._read_only:
+            return Isolation("reopen", f"oxigraph:{self._path}")
+        # A reader beside a writer is undefined behaviour in RocksDB: a writable on-disk store
+        # evaluates in-process, without a hard time limit (serve it read-only for that).
+        return Isolation("inline")
+
+    def load(self, paths: Sequence[Path], *, version: str | None = None) -> None:
+        """Add RDF files (format by extension); triples go to the default graph. On disk, replace
+        the content instead, and only when ``version`` differs from the one loaded last.
+
+        :raises UnsupportedFormat: for an unknown extension (checked before anything is read).
+        :raises DataSyntaxError: when a file does not parse.
+        """
+        formats = [file_format(path) for path in paths]
+        version = version or content_version(paths)
+        if self._path is not None:
+            if version == self._loaded:
+                return
+            self._store.clear()
+        for path, fmt in zip(paths, formats, strict=True):
+            try:
+                self._store.bulk_load(path=str(path), format=fmt)
+            except SyntaxError as error:
+                raise DataSyntaxError(f"{path.name}: {error}") from None
+        if self._path is not None:
+            self._store.flush()
+            self._loaded = version
+        self._changed(version)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        formats: ResultFormats,
+        dataset: QueryDataset = DEFAULT_DATASET,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> Answer:
+        sink = CappedWriter(max_bytes)
+        try:
+            results = self._run(sparql, dataset)
+            if isinstance(results, ox.QueryTriples):
+                media_type = pick(formats.graph, ox.RdfFormat.from_media_type, "CONSTRUCT and DESCRIBE")
+                results.serialize(sink, ox.RdfFormat.from_media_type(media_type))
+                kind: ResultKind = "graph"
+            else:
+                kind = "boolean" if isinstance(results, ox.QueryBoolean) else "solutions"
+                media_type = pick(formats.solutions, ox.QueryResultsFormat.from_media_type, "SELECT and ASK")
+                results.serialize(sink, ox.QueryResultsFormat.from_media_type(media_type))
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from None
+        except (OSError, RuntimeError) as error:  # raised while evaluating (pyoxigraph's mapping)
+            raise EvaluationError(str(error)) from None
+        return Answer(sink.getvalue(), media_type, kind)
+
+    def _run(
+        self, sparql: str, dataset: QueryDataset
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        if dataset.default_graphs or dataset.named_graphs:  # the protocol's dataset replaces FROM
+            return self._store.query(
+                sparql,
+                prefixes=self._prefixes,
+                default_graph=[ox.NamedNode(iri) for iri in dataset.default_graphs],
+                named_graphs=[ox.NamedNode(iri) for iri in dataset.named_graphs],
+            )
+        return self._store.query(
+            sparql, prefixes=self._prefixes, use_default_graph_as_union=dataset.union_default_graph
+        )
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql, prefixes=self._prefixes)  # transactional: all or nothing
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from None
+        except (OSError, RuntimeError) as error:
+            raise EvaluationError(str(error)) from None
+        self._changed(next_version(self._version, sparql))
+
+    def get_graph(
+        self,
+        graph: str | None,
+        *,
+        formats: ResultFormats,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> Answer:
+        if graph is not None and not self._store.contains_named_graph(ox.NamedNode(graph)):
+            raise GraphNotFound(f"no graph named <{graph}>")
+        return self._dump(formats.graph, max_bytes, from_graph=_node(graph))
+
+    def get_dataset(
+        self, *, formats: ResultFormats, timeout: float | None = None, max_bytes: int | None = None
+    ) -> Answer:
+        return self._dump(dataset_formats(formats), max_bytes, from_graph=None)
+
+    def put_graph(
+        self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
+    ) -> bool:
+        return self._write(graph, data, media_type, base_iri, replace=True)
+
+    def post_graph(
+        self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
+    ) -> bool:
+        return self._write(graph, data, media_type, base_iri, replace=False)
+
+    def delete_graph(self, graph: str | None) -> None:
+        if graph is not None and not self._store.contains_named_graph(ox.NamedNode(graph)):
+            raise GraphNotFound(f"no graph named <{graph}>")
+        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH {ox.NamedNode(graph)}")
+
+    def named_graphs(self) -> list[str]:
+        return sorted(self.stats().graphs)
+
+    def stats(self) -> StoreStats:
+        if self._stats is None:
+            graphs: dict[str, int] = {}
+            default = 0
+            rows = self._store.query(COUNT_QUERY)
+            assert isinstance(rows, ox.QuerySolutions)
+            for row in rows:
+                count, name = row["n"], row["g"]
+                assert isinstance(count, ox.Literal)
+                if name is None:
+                    default = int(count.value)
+                else:
+                    graphs[name.value] = int(count.value)
+            self._stats = StoreStats(self._version, default + sum(graphs.values()), default, graphs)
+        return self._stats
+
+    def close(self) -> None:
+        """Flush an on-disk store; RocksDB closes when the last reference goes."""
+        if self._path is not None and not self._read_only:
+            self._store.flush()
+
+    def _read_state(self) -> tuple[str | None, str]:
+        return (None, EMPTY_VERSION) if self._path is None else read_state(self._path)
+
+    def _changed(self, version: str) -> None:
+        self._version = version
+        self._stats = None
+        # Written after the data: a crash in between costs a reload, never a stale version.
+        if self._path is not None and not self._read_only:
+            state = json.dumps({"loaded": self._loaded, "version": version})
+            temporary = self._path / f".{STATE_FILE}.tmp"
+            temporary.write_text(state, encoding="utf-8")
+            temporary.replace(self._path / STATE_FILE)
+
+    def _dump(
+        self, offered: Sequence[str], max_bytes: int | None, from_graph: ox.NamedNode | ox.DefaultGraph | None
+    ) -> Answer:
+        what = "a dataset" if from_graph is None else "a graph"
+        media_type = pick(offered, ox.RdfFormat.from_media_type, what)
+        sink = CappedWriter(max_bytes)
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        self._store.dump(sink, fmt, from_graph=from_graph, prefixes=self._prefixes)
+        return Answer(sink.getvalue(), media_type, "graph")
+
+    def _write(
+        self, graph: str | None, data: bytes, media_type: str, base_iri: str | None, replace: bool
+    ) -> bool:
+        """Parse the whole body first, then change the store in one transactional update."""
+        quads = parse_triples(data, media_type, base_iri)
+        node = None if graph is None else ox.NamedNode(graph)
+        created = node is not None and not self._store.contains_named_graph(node)
+        self.update(write_update(graph, quads, replace))
+        if node is not None and created and not quads:  # an empty PUT still creates the graph
+            self._store.add_graph(node)
+        return created

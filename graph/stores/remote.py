@@ -1,0 +1,262 @@
+"""A remote SPARQL 1.1 store over HTTP (``--store sparql:QUERY_URL[,UPDATE_URL]``).
+
+The service keeps no state: every read is forwarded with the client's dataset and the negotiated
+media types, every write becomes a SPARQL Update. Union default graph semantics (what the
+embedded store gives a query without FROM) are kept per remote, told by its ``Server`` header:
+Oxigraph gets ``union-default-graph``; Virtuoso's default graph already is the union; any other
+store gets every named graph as ``default-graph-uri`` and ``named-graph-uri`` (portable, but the
+store's own default graph is then left out). Time limits: the service waits no longer than the
+limit and hangs up; the remote stops its own work only under its own limit (``oxigraph serve
+--timeout-s``, Virtuoso ``MaxQueryExecutionTime``, Fuseki ``arq:queryTimeout``). A remote that is
+down gives ``StoreUnavailable`` (503) and the next request tries again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from graph.stores import http
+from graph.stores.base import (
+    COUNT_QUERY,
+    DEFAULT_DATASET,
+    Answer,
+    EvaluationError,
+    GraphNotFound,
+    Isolation,
+    NotAcceptable,
+    QueryDataset,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultFormats,
+    ResultKind,
+    StoreStats,
+    StoreUnavailable,
+    UnsupportedFormat,
+    dataset_formats,
+    parse_triples,
+    pick,
+    too_large,
+    write_update,
+)
+
+VERSION_TTL = 10.0  # seconds an ETag stays valid: others may write to the remote meanwhile
+STATS_TTL = 30.0
+CONTROL_TIMEOUT = 30.0  # seconds, for requests the client did not time (counts, probes)
+JSON = "application/sparql-results+json"
+DATASET_QUERY = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+# HTTP status of the remote -> what to raise (5xx other than 500: the remote is not serving).
+STATUS_ERRORS: dict[int, type[Exception]] = {
+    400: QuerySyntaxError,
+    404: GraphNotFound,
+    406: NotAcceptable,
+    415: UnsupportedFormat,
+    500: EvaluationError,
+}
+
+
+def accept_header(offered: Sequence[Sequence[str]]) -> str:
+    """An Accept header listing each kind's media types, best first within each kind.
+
+    >>> accept_header([("text/csv", "application/json"), ("text/turtle",)])
+    'text/csv, application/json;q=0.9, text/turtle'
+    """
+    parts = []
+    for types in offered:
+        for rank, media_type in enumerate(types):
+            parts.append(media_type if rank == 0 else f"{media_type};q={max(1.0 - rank / 10, 0.1):.1f}")
+    return ", ".join(parts)
+
+
+def _raise_for(reply: http.Reply, url: str) -> None:
+    if reply.status < 300:
+        return
+    message = reply.text() or f"HTTP {reply.status}"
+    if reply.status == 500 and "timeout" in message.lower():
+        raise QueryTimeout(f"the remote store stopped the query at its time limit: {message}")
+    error = STATUS_ERRORS.get(reply.status, StoreUnavailable)
+    raise error(f"the remote store answered {reply.status}: {message}")
+
+
+def _kind(media_type: str, body: bytes) -> ResultKind:
+    if ox.RdfFormat.from_media_type(media_type) is not None:
+        return "graph"
+    head = body[:200].lstrip()
+    boolean = b'"boolean"' in head or b"<boolean>" in head or head in (b"true", b"false")
+    return "boolean" if boolean else "solutions"
+
+
+class RemoteStore:
+    """A SPARQL 1.1 Protocol endpoint (and optionally an Update endpoint) behind ``Store``."""
+
+    def __init__(
+        self, query_url: str, update_url: str | None = None, prefixes: dict[str, str] | None = None
+    ) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self._prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+        self._server: str | None = None  # the remote's Server header, once seen
+        self._writes = 0
+        self._stats: tuple[float, StoreStats] | None = None
+
+    @property
+    def version(self) -> str:
+        bucket = int(time.time() // VERSION_TTL)
+        return hashlib.sha256(f"{self.query_url} {bucket} {self._writes}".encode()).hexdigest()[:16]
+
+    @property
+    def isolation(self) -> Isolation:
+        return Isolation("inline")  # nothing to kill here: we hang up, the remote has its own limit
+
+    def load(self, paths: Sequence[Path], *, version: str | None = None) -> None:
+        raise EvaluationError("a remote store is loaded with `rlskg publish --to URL`, not by the service")
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        formats: ResultFormats,
+        dataset: QueryDataset = DEFAULT_DATASET,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> Answer:
+        params = [("query", self._prologue + sparql), *self._dataset_params(dataset)]
+        reply = self._post(params, accept_header([formats.solutions, formats.graph]), timeout, max_bytes)
+        media_type = reply.media_type
+        if media_type not in (*formats.solutions, *formats.graph):
+            shown = media_type or "no media type"
+            raise NotAcceptable(f"the remote store answered {shown}, not a media type asked for")
+        return Answer(reply.body, media_type, _kind(media_type, reply.body))
+
+    def _post(
+        self, params: list[tuple[str, str]], accept: str, timeout: float | None, max_bytes: int | None
+    ) -> http.Reply:
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        body = urlencode(params).encode()
+        reply = http.request(
+            "POST", self.query_url, body=body, headers=headers, timeout=timeout, max_bytes=max_bytes
+        )
+        self._server = reply.headers.get("server", "")
+        _raise_for(reply, self.query_url)
+        return reply
+
+    def _dataset_params(self, dataset: QueryDataset) -> list[tuple[str, str]]:
+        if dataset.default_graphs or dataset.named_graphs:
+            return [("default-graph-uri", g) for g in dataset.default_graphs] + [
+                ("named-graph-uri", g) for g in dataset.named_graphs
+            ]
+        if not dataset.union_default_graph:
+            return []
+        server = self._server if self._server is not None else self._probe()
+        if server.startswith("Oxigraph"):
+            return [("union-default-graph", "true")]
+        if server.startswith("Virtuoso"):
+            return []  # its default graph is the union of every graph
+        graphs = self.named_graphs()
+        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+
+    def _probe(self) -> str:
+        self._post([("query", "ASK {}")], JSON, CONTROL_TIMEOUT, None)
+        return self._server or ""
+
+    def _select(self, sparql: str, dataset: QueryDataset = DEFAULT_DATASET) -> ox.QuerySolutions:
+        reply = self._post([("query", sparql), *self._dataset_params(dataset)], JSON, CONTROL_TIMEOUT, None)
+        results = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
+        assert isinstance(results, ox.QuerySolutions)
+        return results
+
+    def _ask(self, sparql: str) -> bool:
+        reply = self._post([("query", sparql)], JSON, CONTROL_TIMEOUT, None)
+        return bool(ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON))
+
+    def update(self, sparql: str) -> None:
+        if self.update_url is None:
+            raise EvaluationError("this remote store is read-only: give its update URL after a comma")
+        headers = {"Content-Type": "application/sparql-update"}
+        body = (self._prologue + sparql).encode()
+        reply = http.request("POST", self.update_url, body=body, headers=headers, timeout=CONTROL_TIMEOUT)
+        _raise_for(reply, self.update_url)
+        self._writes += 1
+        self._stats = None
+
+    def get_graph(
+        self,
+        graph: str | None,
+        *,
+        formats: ResultFormats,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> Answer:
+        pick(formats.graph, ox.RdfFormat.from_media_type, "a graph")
+        if graph is not None and not self._has_graph(graph):
+            raise GraphNotFound(f"no graph named <{graph}>")
+        where = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"
+        reply = self._post([("query", sparql)], accept_header([formats.graph]), timeout, max_bytes)
+        return Answer(reply.body, reply.media_type, "graph")
+
+    def get_dataset(
+        self, *, formats: ResultFormats, timeout: float | None = None, max_bytes: int | None = None
+    ) -> Answer:
+        """Every quad, read as solutions (a quad format is not a query result) and written here."""
+        media_type = pick(dataset_formats(formats), ox.RdfFormat.from_media_type, "a dataset")
+        reply = self._post([("query", DATASET_QUERY)], JSON, timeout, max_bytes)
+        rows = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
+        assert isinstance(rows, ox.QuerySolutions)
+        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"] or ox.DefaultGraph()) for r in rows]
+        body = ox.serialize(quads, format=ox.RdfFormat.from_media_type(media_type)) or b""
+        if max_bytes is not None and len(body) > max_bytes:
+            raise too_large(max_bytes)
+        return Answer(body, media_type, "graph")
+
+    def put_graph(
+        self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
+    ) -> bool:
+        quads = parse_triples(data, media_type, base_iri)
+        created = graph is not None and not self._has_graph(graph)
+        self.update(write_update(graph, quads, replace=True))
+        return created
+
+    def post_graph(
+        self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
+    ) -> bool:
+        quads = parse_triples(data, media_type, base_iri)
+        created = graph is not None and not self._has_graph(graph)
+        self.update(write_update(graph, quads, replace=False))
+        return created
+
+    def delete_graph(self, graph: str | None) -> None:
+        if graph is not None and not self._has_graph(graph):
+            raise GraphNotFound(f"no graph named <{graph}>")
+        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH <{graph}>")
+
+    def _has_graph(self, graph: str) -> bool:
+        return self._ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+    def named_graphs(self) -> list[str]:
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"].value for row in rows if row["g"] is not None)
+
+    def stats(self) -> StoreStats:
+        """Triples per graph, counted by the remote at most every STATS_TTL seconds."""
+        now = time.monotonic()
+        if self._stats is None or now - self._stats[0] > STATS_TTL:
+            graphs: dict[str, int] = {}
+            default = 0
+            for row in self._select(COUNT_QUERY):
+                count, name = row["n"], row["g"]
+                assert isinstance(count, ox.Literal)
+                if name is None:
+                    default = int(count.value)
+                else:
+                    graphs[name.value] = int(count.value)
+            self._stats = (now, StoreStats(self.version, default + sum(graphs.values()), default, graphs))
+        return self._stats[1]
+
+    def close(self) -> None:
+        """Nothing held open: each request has its own connection."""

@@ -1,0 +1,112 @@
+"""A picture of a resource and its neighbours: a columnar layout computed here, drawn as inline SVG
+by templates/pages/diagram.html (so every label is escaped by Jinja).
+
+The resource sits in the middle; its neighbours stand in two columns of titled groups, each joined
+to the middle by a line coloured by what the relation does (causes, worsens, relieves...).
+
+>>> d = layout(Node("RLS", "/x"), [("causes", [Node("iron deficiency", "/y", "causes")])], [])
+>>> d.width, len(d.nodes), d.nodes[0].x < d.center.x
+(960, 1, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+WIDTH = 960
+ROW = 22  # px between two nodes of a column
+TOP = 30
+COLUMN_WIDTH = 300
+MAX_PER_GROUP = 10
+LABEL_CHARS = 40
+# Colours by the relation's local name; anything else is grey.
+COLOURS = {
+    "causes": "#b2182b",
+    "contributesTo": "#d6604d",
+    "riskFactorFor": "#f4a582",
+    "worsens": "#e08214",
+    "associatedWith": "#878787",
+    "relieves": "#1b7837",
+    "treats": "#4dac26",
+    "recommendedFor": "#5aae61",
+    "formOf": "#2166ac",
+    "subClassOf": "#2166ac",
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    label: str
+    href: str | None
+    relation: str = ""  # the relation's local name, for the colour
+
+    @property
+    def short(self) -> str:
+        return self.label if len(self.label) <= LABEL_CHARS else self.label[: LABEL_CHARS - 1] + "…"
+
+    @property
+    def colour(self) -> str:
+        return COLOURS.get(self.relation, "#999999")
+
+
+@dataclass(frozen=True)
+class Placed:
+    node: Node
+    x: float  # where the label is anchored (its end on the left, its start on the right)
+    y: float
+    left: bool
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    x: float
+    y: float
+    left: bool
+
+
+@dataclass
+class Diagram:
+    center: Placed
+    width: int
+    height: int
+    nodes: list[Placed] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+
+    @property
+    def relations(self) -> list[tuple[str, str]]:
+        """The legend: (relation, colour) of the relations drawn."""
+        seen = {p.node.relation for p in self.nodes}
+        return [(name, colour) for name, colour in COLOURS.items() if name in seen]
+
+
+Groups = list[tuple[str, list[Node]]]
+
+
+def _column(groups: Groups, left: bool, diagram: Diagram) -> float:
+    x = COLUMN_WIDTH if left else WIDTH - COLUMN_WIDTH
+    y: float = TOP
+    for title, nodes in groups:
+        if not nodes:
+            continue
+        shown = nodes[:MAX_PER_GROUP]
+        more = len(nodes) - len(shown)
+        diagram.headings.append(Heading(f"{title} ({len(nodes)})" if more else title, x, y, left))
+        y += ROW
+        for node in shown:
+            diagram.nodes.append(Placed(node, x, y, left))
+            y += ROW
+        if more:
+            diagram.headings.append(Heading(f"and {more} more", x, y, left))
+            y += ROW
+        y += ROW // 2
+    return y
+
+
+def layout(center: Node, left: Groups, right: Groups) -> Diagram:
+    """Place ``center`` in the middle and the groups of ``left`` and ``right`` in columns."""
+    diagram = Diagram(Placed(center, WIDTH / 2, 0, False), WIDTH, 0)
+    height = max(_column(left, True, diagram), _column(right, False, diagram), TOP + 3 * ROW)
+    diagram.height = int(height + ROW)
+    diagram.center = Placed(center, WIDTH / 2, height / 2, False)
+    return diagram

@@ -1,0 +1,51 @@
+// YASGUI over /sparql, with the project's prefixes and the competency questions as examples.
+"use strict";
+(function () {
+  const element = document.getElementById("yasgui");
+  if (!element || typeof Yasgui === "undefined") return; // the plain form stays
+  const config = JSON.parse(document.getElementById("rlskg-query-config").textContent);
+  const endpoint = new URL(config.endpoint, window.location.href).href;
+  element.replaceChildren();
+  const yasgui = new Yasgui(element, {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    persistenceId: null, // no localStorage: the page opens on what its URL asks for
+    populateFromUrl: false,
+    autofocus: false,
+    yasqe: {
+      value: config.query,
+      // Offline: only completers that need no network (LOV and prefix.cc are not reached).
+      autocompleters: ["prefixes", "variables"],
+    },
+    yasr: { defaultPlugin: "table", pluginOrder: ["table", "response"] },
+  });
+  window.rlskgYasgui = yasgui; // for the browser tests and the console
+
+  function addPrefixes(tab) {
+    const yasqe = tab.getYasqe && tab.getYasqe();
+    if (yasqe && yasqe.addPrefixes) {
+      const used = yasqe.getPrefixesFromQuery ? yasqe.getPrefixesFromQuery() : {};
+      const missing = {};
+      for (const [prefix, iri] of Object.entries(config.prefixes)) {
+        if (!(prefix in used) && new RegExp("\\b" + prefix + ":").test(yasqe.getValue())) missing[prefix] = iri;
+      }
+      if (Object.keys(missing).length) yasqe.addPrefixes(missing);
+    }
+  }
+  yasgui.on("queryBefore", function (_instance, tab) { addPrefixes(tab); });
+
+  const byName = {};
+  for (const example of config.examples) byName[example.name] = example;
+  document.querySelectorAll("a[data-example]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      const example = byName[link.dataset.example];
+      if (!example) return;
+      event.preventDefault();
+      const tab = yasgui.addTab(true, { name: example.name, yasqe: { value: example.query }, requestConfig: { endpoint: endpoint } });
+      tab.show();
+      const yasqe = tab.getYasqe();
+      if (yasqe) yasqe.setValue(example.query);
+    });
+  });
+})();

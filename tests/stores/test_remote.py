@@ -1,0 +1,78 @@
+"""``--store sparql:...``: the service in front of a real Oxigraph server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+
+from tests.stores.conftest import OxigraphServer, free_port, start_oxigraph
+
+TOKEN = "s3cret-token-for-tests"
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+CSV = {"Accept": "text/csv"}
+NHS = "https://w3id.org/rlskg/graph/nhs"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(16)) + " }"
+)  # 4^16 rows
+TURTLE = b"<http://ex/a> <http://ex/p> 1.50 , 2 , 3 .\n<http://ex/b> <http://ex/p> <http://ex/a> .\n"
+
+
+def count(app: Flask, query: str = COUNT, **params: str) -> int:
+    response = app.test_client().get("/sparql", query_string={"query": query, **params}, headers=CSV)
+    assert response.status_code == 200, response.data
+    return int(response.data.decode().splitlines()[1])
+
+
+@pytest.mark.server
+def test_protocol_dataset_is_forwarded(
+    make_app: Callable[..., Flask], oxigraph_server: OxigraphServer
+) -> None:
+    app = make_app(STORE=oxigraph_server.spec)  # no build folder: the remote holds the data
+    union = count(app)
+    assert union > count(app, **{"default-graph-uri": NHS}) > 0
+    assert count(app, "SELECT (COUNT(*) AS ?n) FROM <" + NHS + "> WHERE { ?s ?p ?o }") == count(
+        app, **{"default-graph-uri": NHS}
+    )
+    health = app.test_client().get("/health")
+    assert health.status_code == 200 and health.json is not None and health.json["triples"] == union
+
+
+@pytest.mark.server
+def test_remote_down_is_503_then_recovers_without_restart(make_app: Callable[..., Flask]) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    app = make_app(STORE=f"sparql:{base}/query,{base}/update", TOKEN=TOKEN, QUERY_TIMEOUT=0.5)
+    client = app.test_client()
+    down = client.get("/sparql", query_string={"query": COUNT}, headers=CSV)
+    assert down.status_code == 503
+    assert f"the remote store at {base} cannot be reached" in down.data.decode()
+    server = start_oxigraph(port, timeout_s=1)
+    try:
+        put = client.put(
+            "/store?graph=http://ex/g", data=TURTLE, headers={**BEARER, "Content-Type": "text/turtle"}
+        )
+        assert put.status_code == 201, put.data
+        assert count(app) == 4
+        read = client.get("/store?graph=http://ex/g", headers={"Accept": "application/n-triples"})
+        assert read.status_code == 200 and read.data.count(b"\n") == 4
+        started = time.monotonic()
+        slow = client.get("/sparql", query_string={"query": RUNAWAY}, headers=CSV)
+        assert slow.status_code == 503 and b"time limit" in slow.data
+        assert time.monotonic() - started < 3
+        update = client.post("/update", data={"update": "DROP GRAPH <http://ex/g>"}, headers=BEARER)
+        assert update.status_code == 204, update.data
+        assert count(app) == 0
+        assert client.get("/store?graph=http://ex/g").status_code == 404
+    finally:
+        server.stop()
+    again = client.get("/sparql", query_string={"query": COUNT}, headers=CSV)
+    assert again.status_code == 503
+
+
+def test_a_bad_store_spec_is_refused(make_app: Callable[..., Flask]) -> None:
+    with pytest.raises(ValueError, match="STORE must be"):
+        make_app(STORE="sparql:ftp://example.org/")
