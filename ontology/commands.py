@@ -1,4 +1,5 @@
-"""The ontology's ``rlskg`` commands: ``fmt``, ``check`` and ``docs``.
+"""The ontology's ``rlskg`` commands: ``fmt`` and ``docs``, and the report printer ``rlskg check``
+uses (the command itself is ``graph.commands.check_command``: it checks the data too).
 
 Exit codes (as pySHACL's): 0 ok, 1 a check failed (or the file is not canonical), 2 bad input.
 """
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ontology.check import Figure, check_ontology
+from ontology.check import Figure
 from ontology.docs import DOCS_DIR, write_docs
 from ontology.fmt import format_file, is_canonical
 from ontology.problems import Problem
@@ -65,19 +66,6 @@ def fmt_command(ctx: click.Context, check_only: bool, path: Path | None) -> None
         click.echo(f"error: {error}", err=True)
         ctx.exit(EXIT_BAD_INPUT)
     click.echo(f"{path}: {'reformatted' if changed else 'already canonical'}")
-
-
-@click.command("check")
-@click.argument("path", required=False, type=_PATH)
-@click.pass_context
-def check_command(ctx: click.Context, path: Path | None) -> None:
-    """Check the ontology: OWL 2 DL profile, formatting, QC queries, SHACL shapes, HermiT."""
-    try:
-        report = check_ontology(path)
-    except OntologySourceError as error:
-        click.echo(f"error: {error}", err=True)
-        ctx.exit(EXIT_BAD_INPUT)
-    ctx.exit(print_report(report.problems, report.figures))
 
 
 @click.command("docs")

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ontology import commands
+from graph import commands
+from graph.commands import check_command
 from ontology.check import CheckReport, check_ontology
-from ontology.commands import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, check_command, print_report
+from ontology.commands import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, print_report
 from ontology.problems import Problem
 from tests.ontology.conftest import MINI
 from tests.ontology.variants import write_variant
