@@ -12,6 +12,7 @@ from flask import Flask
 from graph.stores import Store, empty_store, open_store, parse_spec
 from service.config import Settings, load_config
 from service.pool import pooled
+from service.responsecache import ResponseCache
 from service.state import EXTENSION, ServiceState
 
 
@@ -74,7 +75,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     app.extensions[EXTENSION] = state
     app.before_request(metrics.note_route)  # first, so that even a refused request has its route
     transport.init_app(app, settings.max_request_bytes, settings.compress_min_bytes)
-    # Outermost, so that it times and logs everything, CORS and compression included.
+    if settings.response_cache_bytes:  # outside CORS and compression: it keeps their output
+        cache = ResponseCache(app.wsgi_app, lambda: state.store.version, settings.response_cache_bytes)
+        app.wsgi_app = cache  # type: ignore[method-assign]
+    # Outermost, so that it times and logs everything, cache hits included.
     observer = metrics.Observer(app.wsgi_app, state.metrics, settings.access_log)
     app.wsgi_app = observer  # type: ignore[method-assign]
     errors.register_error_handlers(app)

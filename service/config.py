@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_ALLOWLIST": [],  # exact IRIs that SERVICE and LOAD may reach
     "POOL_SIZE": 4,  # evaluator processes per worker; 0 evaluates in-process, without a hard timeout
     "CACHE_MAX_AGE": 60,  # seconds, for Cache-Control on read responses
+    "RESPONSE_CACHE_BYTES": 64_000_000,  # per worker, for repeated GET answers; 0 turns it off
     "COMPRESS_MIN_BYTES": 1024,  # smaller bodies are sent as they are
     "ACCESS_LOG": True,  # JSON lines on the rlskg.access logger
 }
@@ -71,6 +72,7 @@ class Settings:
     service_allowlist: frozenset[str]
     pool_size: int
     cache_max_age: int
+    response_cache_bytes: int
     compress_min_bytes: int
     access_log: bool
 
@@ -102,6 +104,7 @@ class Settings:
             service_allowlist=frozenset(_strings(config["SERVICE_ALLOWLIST"])),
             pool_size=_number(config, "POOL_SIZE", int, 0),
             cache_max_age=_number(config, "CACHE_MAX_AGE", int, 0),
+            response_cache_bytes=_number(config, "RESPONSE_CACHE_BYTES", int, 0),
             compress_min_bytes=_number(config, "COMPRESS_MIN_BYTES", int, 0),
             access_log=bool(config["ACCESS_LOG"]),
         )

@@ -26,6 +26,7 @@ access_log = logging.getLogger("rlskg.access")
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 STORE_MS, QUERY_TEXT, STORE_ERROR, ROUTE = "rlskg.store_ms", "rlskg.query", "rlskg.store_error", "rlskg.route"
+CACHE = "rlskg.cache"  # "hit", or "miss" for a shareable answer made afresh (service.responsecache)
 
 
 def note(key: str, value: object) -> None:
@@ -66,6 +67,13 @@ class Metrics:
         self.timeouts = Counter(
             "rlskg_query_timeouts", "Queries stopped at the time limit", ["worker"], registry=self.registry
         ).labels(self.worker)
+        lookups = Counter(
+            "rlskg_response_cache_lookups",
+            "Shareable GET and HEAD answers, by whether the response cache held them",
+            ["worker", "outcome"],
+            registry=self.registry,
+        )
+        self.cache = {outcome: lookups.labels(self.worker, outcome) for outcome in ("hit", "miss")}
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
@@ -113,6 +121,9 @@ class Observer:
             self.metrics.observe(route, environ["REQUEST_METHOD"], status, seconds)
             if environ.get(STORE_ERROR) == QueryTimeout.__name__:
                 self.metrics.timeouts.inc()
+            cache = environ.get(CACHE)
+            if cache is not None:
+                self.metrics.cache[cache].inc()
             if self.log_access:
                 self._log(environ, route, status, sent[1] if sent else [], seconds)
 
@@ -132,6 +143,7 @@ class Observer:
             "ms": round(seconds * 1000, 2),
             "store_ms": environ.get(STORE_MS),
             "error": environ.get(STORE_ERROR),
+            "cache": environ.get(CACHE),
             "query": environ.get(QUERY_TEXT),
             "agent": (environ.get("HTTP_USER_AGENT") or "")[:200] or None,
         }
