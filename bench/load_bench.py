@@ -2,7 +2,9 @@
 
 Starts `rlskg serve` on a free loopback port, then --concurrency clients (threads spread over
 --processes client processes, each thread with its own keep-alive connection) send the competency
-questions (graph/competency/*.rq) in random order for --duration seconds. Every answer must be 200;
+questions (graph/competency/*.rq) in random order for --duration seconds, each with
+``Cache-Control: no-cache`` so that every request is evaluated (``--cached`` lets the service's
+response cache answer repeats, which it then does for nearly all). Every answer must be 200;
 anything else is an error. Every second the RSS of the server's process tree (main process,
 workers, evaluators; shared pages counted once per process, so an upper bound) is read from /proc.
 Prints a table per time bucket (requests, errors, p50, p99, RSS) and writes a JSON file of every
@@ -62,7 +64,9 @@ def tree_rss(pid: int) -> int:
     return sum(rss.get(p, 0) for p in found)
 
 
-def _client(port: int, paths: list[str], began: float, until: float, threads: int, seed: int) -> list[Sample]:
+def _client(
+    port: int, paths: list[str], began: float, until: float, threads: int, seed: int, headers: dict[str, str]
+) -> list[Sample]:
     """One client process: ``threads`` threads, each on its own connection, until ``until``."""
     samples: list[Sample] = []
     lock = threading.Lock()
@@ -75,7 +79,7 @@ def _client(port: int, paths: list[str], began: float, until: float, threads: in
             path = chooser.choice(paths)
             start = time.time()
             try:
-                connection.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 status = response.status
@@ -132,7 +136,13 @@ def main() -> None:
     parser.add_argument("--buckets", type=int, default=10, help="time buckets in the table [10]")
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="build folder to serve [build]")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where reports go")
+    parser.add_argument(
+        "--cached", action="store_true", help="let the response cache answer repeats [each evaluates]"
+    )
     args = parser.parse_args()
+    headers = {"Accept": "application/sparql-results+json"}
+    if not args.cached:
+        headers["Cache-Control"] = "no-cache"
     if not (args.build / "dataset.nq").is_file():
         raise SystemExit(f"{args.build} holds no dataset.nq: run `rlskg build --out {args.build}`")
 
@@ -157,7 +167,7 @@ def main() -> None:
         context = multiprocessing.get_context("fork")
         with context.Pool(args.processes) as pool:
             pending = [
-                pool.apply_async(_client, (port, paths, began, until, n, i))
+                pool.apply_async(_client, (port, paths, began, until, n, i, headers))
                 for i, n in enumerate(per_process)
                 if n
             ]
@@ -199,6 +209,7 @@ def main() -> None:
         "duration_s": args.duration,
         "concurrency": args.concurrency,
         "questions": len(paths),
+        "cached": args.cached,
         "requests": len(samples),
         "errors": errors,
         "rps": round(len(samples) / args.duration, 1),
@@ -222,7 +233,8 @@ def main() -> None:
     lines.append(
         f"\n{len(samples)} requests, {errors} errors, {summary['rps']} req/s, p50 {summary['p50_ms']} ms, "
         f"p99 {summary['p99_ms']} ms; RSS {summary['rss_first_mib']} -> {summary['rss_last_mib']} MiB; "
-        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs)"
+        f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after ({os.cpu_count()} CPUs); "
+        + ("repeats answered from the response cache" if args.cached else "every request evaluated")
     )
     table = "\n".join(lines)
     print(table)

@@ -1,8 +1,16 @@
 -- wrk script for serve_bench.py: one GET of BENCH_PATH (path and urlencoded query) with
--- BENCH_ACCEPT, and at the end one machine-readable line of counts and latencies (microseconds).
+-- BENCH_ACCEPT and BENCH_HEADERS (more request headers, "Name: value" lines, e.g.
+-- "Cache-Control: no-cache"), and at the end one machine-readable line of counts and latencies
+-- (microseconds).
 wrk.method = "GET"
 wrk.path = os.getenv("BENCH_PATH")
 wrk.headers["Accept"] = os.getenv("BENCH_ACCEPT")
+for line in (os.getenv("BENCH_HEADERS") or ""):gmatch("[^\n]+") do
+  local name, value = line:match("^([^:]+):%s*(.*)$")
+  if name then
+    wrk.headers[name] = value
+  end
+end
 
 function done(summary, latency, requests)
   local e = summary.errors

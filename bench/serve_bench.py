@@ -1,9 +1,12 @@
 """rlskg serve against its peers, on the competency questions, over loopback (issue 4, item 9).
 
-One run serves the same dataset (build/dataset.nq) with five servers at once, each on a free
+One run serves the same dataset (build/dataset.nq) with six servers at once, each on a free
 loopback port:
 
-  rlskg           `rlskg serve`, the project's own command, its default workers and threads
+  rlskg           `rlskg serve`, the project's own command, its default workers and threads; as
+                  wrk repeats one query, it answers from its response cache
+  rlskg-fresh     a second `rlskg serve`, the same command, every request with
+                  `Cache-Control: no-cache`: it evaluates every query
   oxigraph-disk   Oxigraph's own server as it is usually run: `oxigraph load` into a temporary
                   directory, then `oxigraph serve-read-only` on it (union default graph)
   oxigraph-mem    Oxigraph's own server in memory (`oxigraph serve` without --location), the
@@ -14,11 +17,12 @@ loopback port:
 
 Each server must answer every question with 200 and SPARQL JSON first (a failure is counted as
 that server's errors on that question, not a crash). Then wrk (with serve_bench.lua) sends
-`GET <endpoint>?query=<urlencoded>` with `Accept: application/sparql-results+json` for --duration
-seconds per question, concurrency and server, interleaving the servers so that other load on the
-machine falls on all of them. Also: the RSS of each server's process tree (from /proc) and the cold
-start of `rlskg serve` (process start to first answer to a query). Writes a markdown report, a
-JSON file of every figure and a PNG chart to --out.
+`GET <endpoint>?query=<urlencoded>` with `Accept: application/sparql-results+json` (and the
+server's own request headers: rlskg-fresh's no-cache) for --duration seconds per question,
+concurrency and server, interleaving the servers so that other load on the machine falls on all
+of them. Also: the RSS of each server's process tree (from /proc) and the cold start of `rlskg
+serve` (process start to first answer to a query). Writes a markdown report, a JSON file of every
+figure and a PNG chart to --out.
 
     python bench/serve_bench.py [--duration 5] [--concurrency 1,8] [--out bench/results] [--quick]
 
@@ -57,13 +61,15 @@ if str(ROOT) not in sys.path:  # run as `python bench/serve_bench.py`
     sys.path.insert(0, str(ROOT))
 
 from bench.serve_report import Cell, Run, draw, report  # noqa: E402
+from bench.serve_targets import SUBJECTS  # noqa: E402
 from graph.competency import load_questions  # noqa: E402
 
 BIN = Path(sys.executable).parent
 LUA = Path(__file__).with_name("serve_bench.lua")
 ACCEPT = "application/sparql-results+json"
 PROBE = "ASK {}"  # readiness and drain probe: cheap on every server
-SERVERS = ("rlskg", "oxigraph-disk", "oxigraph-mem", "rdflib-endpoint", "bare-flask")
+SERVERS = ("rlskg", "rlskg-fresh", "oxigraph-disk", "oxigraph-mem", "rdflib-endpoint", "bare-flask")
+NO_CACHE = {"Cache-Control": "no-cache"}  # rlskg-fresh's: skip the response cache, evaluate afresh
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,8 +233,9 @@ def fetch(
     method: str = "GET",
     data: bytes | None = None,
     content_type: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> Fetched:
-    headers = {"Accept": accept}
+    headers = {"Accept": accept, **(extra or {})}
     if content_type:
         headers["Content-Type"] = content_type
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
@@ -285,6 +292,7 @@ class Server:
     load: Callable[[Server], None] | None = None  # after ready: put the data in (Oxigraph in memory)
     workdir: Path = ROOT
     env: dict[str, str] = field(default_factory=dict)  # added to this process's environment
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request to it
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
@@ -297,6 +305,10 @@ class Server:
 
     def query_url(self, sparql: str) -> str:
         return f"{self.base}{self.query_path}?{urllib.parse.urlencode({'query': sparql})}"
+
+    def ask(self, sparql: str, timeout: float) -> Fetched:
+        """GET sparql from this server, with its own request headers."""
+        return fetch(self.query_url(sparql), timeout, extra=self.headers)
 
     def launch(self, logs: Path) -> None:
         """Start the process on a free port, without waiting for it."""
@@ -331,16 +343,16 @@ class Server:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}: see {self.log_path}")
             if self.ready_path:
-                if fetch(self.base + self.ready_path, 2, accept="*/*").status == 200:
+                if fetch(self.base + self.ready_path, 2, accept="*/*", extra=self.headers).status == 200:
                     return
-            elif check_answer(fetch(self.query_url(PROBE), 2))[0] is not None:
+            elif check_answer(self.ask(PROBE, 2))[0] is not None:
                 return
             time.sleep(0.02)
         raise RuntimeError(f"{self.name} was not ready within {timeout:.0f} s: see {self.log_path}")
 
     def idle(self, timeout: float) -> bool:
         """Wait until the server answers the probe (its backlog is done); False if it does not."""
-        return check_answer(fetch(self.query_url(PROBE), timeout))[0] is not None
+        return check_answer(self.ask(PROBE, timeout))[0] is not None
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -372,6 +384,7 @@ def oxigraph_put_data(data: Path) -> Callable[[Server], None]:
             method="POST",
             data=data.read_bytes(),
             content_type="application/n-quads" if data.suffix == ".nq" else "application/trig",
+            extra=server.headers,
         )
         if got.status not in (200, 201, 204):
             raise RuntimeError(f"oxigraph: loading {data} answered {got.status} {got.error}")
@@ -384,10 +397,20 @@ def argv(*parts: str | Path) -> list[str]:
     return [word for part in parts for word in ([str(part)] if isinstance(part, Path) else part.split())]
 
 
-def rlskg_server(name: str, build: Path, extra: str) -> Server:
-    """`rlskg serve` as a user runs it: its own defaults, unless `extra` options say otherwise."""
+def rlskg_server(name: str, build: Path, extra: str, headers: dict[str, str] | None = None) -> Server:
+    """`rlskg serve` as a user runs it: its own defaults, unless `extra` options say otherwise;
+    `headers` go with every request to it."""
     command = argv(BIN / "rlskg", "serve --out", build, "--host 127.0.0.1 --port {port}", extra)
-    return Server(name, command, "/sparql", ready_path="/health")
+    return Server(name, command, "/sparql", ready_path="/health", headers=dict(headers or {}))
+
+
+def subject_servers(names: list[str], build: Path, extra: str) -> list[Server]:
+    """The `rlskg serve` processes named in `names`: rlskg as shipped, rlskg-fresh with no-cache."""
+    return [
+        rlskg_server(name, build, extra, NO_CACHE if name == "rlskg-fresh" else None)
+        for name in names
+        if name in SUBJECTS
+    ]
 
 
 BANNER = re.compile(r"(\d+) worker\(s\) x (\d+) thread\(s\)")
@@ -432,7 +455,7 @@ def make_servers(names: list[str], data: Path, workers: int, threads: int, tmp: 
             ready_path="/health",
         ),
     }
-    return [which[name]() for name in names if name != "rlskg"]
+    return [which[name]() for name in names if name not in SUBJECTS]
 
 
 def oxigraph_disk(data: Path, tmp: Path) -> Path:
@@ -459,7 +482,8 @@ def run_wrk(
     cell = Cell(server.name, "", concurrency)
     url = server.query_url(sparql)
     path = url[len(server.base) :]
-    env = {**os.environ, "BENCH_PATH": path, "BENCH_ACCEPT": ACCEPT}
+    headers = "\n".join(f"{name}: {value}" for name, value in server.headers.items())
+    env = {**os.environ, "BENCH_PATH": path, "BENCH_ACCEPT": ACCEPT, "BENCH_HEADERS": headers}
     command = [
         "wrk",
         f"-t{min(threads, concurrency)}",
@@ -551,7 +575,7 @@ def measure(
         run.rows[question.name], run.failures[question.name], run.check_ms[question.name] = {}, {}, {}
         seen = []
         for server in servers:
-            got = fetch(server.query_url(question.sparql), args.validate_timeout)
+            got = server.ask(question.sparql, args.validate_timeout)
             rows, why = check_answer(got)
             run.rows[question.name][server.name] = rows
             run.check_ms[question.name][server.name] = round(got.seconds * 1000, 2)
@@ -603,9 +627,8 @@ def is_timeout(why: str) -> bool:
 def warm_up(server: Server, sparql: str, seconds: float) -> None:
     """A few sequential requests (at most `seconds`), so that no cell times a first request."""
     deadline = time.monotonic() + seconds
-    url = server.query_url(sparql)
     for _ in range(20):
-        fetch(url, max(seconds, 1))
+        server.ask(sparql, max(seconds, 1))
         if time.monotonic() > deadline:
             return
 
@@ -681,8 +704,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.concurrency = sorted({int(c) for c in args.concurrency.split(",") if c.strip()})
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     unknown = set(args.servers) - set(SERVERS)
-    if unknown or not args.servers or "rlskg" not in args.servers:
-        parser.error(f"--servers must include rlskg and name only {', '.join(SERVERS)}")
+    if unknown or not set(args.servers) & set(SUBJECTS):
+        parser.error(
+            f"--servers must include rlskg or rlskg-fresh (or both) and name only {', '.join(SERVERS)}"
+        )
     if args.duration < 1 or not args.concurrency or min(args.concurrency) < 1:
         parser.error("--duration and --concurrency must be at least 1")
     args.questions = [q.strip() for q in args.questions.split(",") if q.strip()]
@@ -724,6 +749,7 @@ def main(argv: list[str] | None = None) -> int:
         load_average(),
         servers=args.servers,
         questions={q.name: q.kind for q in chosen},
+        response_cache=True,
     )
     cells = len(chosen) * len(args.concurrency) * len(args.servers)
     progress(
@@ -742,10 +768,11 @@ def main(argv: list[str] | None = None) -> int:
                 for attempt in range(args.cold_starts):
                     run.cold_starts.append(cold_start(args.build, args.rlskg_args, chosen[0].sparql, logs))
                     progress(f"cold start {attempt + 1}: {run.cold_starts[-1]:.2f} s")
-                rlskg = rlskg_server("rlskg", args.build, args.rlskg_args)
-                servers.append(rlskg)
-                rlskg.start(logs)
-                run.workers, run.threads = rlskg_counts(rlskg)
+                subjects = subject_servers(args.servers, args.build, args.rlskg_args)
+                servers.extend(subjects)
+                for subject in subjects:
+                    subject.start(logs)
+                run.workers, run.threads = rlskg_counts(subjects[0])
                 servers.extend(make_servers(args.servers, data, run.workers, run.threads, tmp))
                 servers.sort(key=lambda s: args.servers.index(s.name))
                 for server in servers:
@@ -754,6 +781,8 @@ def main(argv: list[str] | None = None) -> int:
                     assert server.process is not None
                     run.commands[server.name] = " ".join(server.process.args)  # type: ignore[arg-type]
                     run.ready_seconds[server.name] = server.ready_seconds
+                    if server.headers:
+                        run.request_headers[server.name] = server.headers
                     progress(f"{server.name} ready on port {server.port} in {server.ready_seconds:.2f} s")
                 for server in servers:
                     assert server.process is not None

@@ -1,6 +1,9 @@
 """The report of serve_bench.py: markdown tables, the targets of issue 4 item 9, and a chart.
 
-Also re-renders a report from the JSON file a run wrote, without measuring again:
+The targets are judged (bench/serve_targets.py) for each `rlskg serve` subject in the run: "rlskg"
+as shipped, answering the repeated query from its response cache, and "rlskg-fresh", evaluating
+every query (`Cache-Control: no-cache`). Also re-renders a report from the JSON file a run wrote,
+without measuring again:
 
     python bench/serve_report.py bench/results/serve-DATE.json
 """
@@ -11,20 +14,18 @@ import argparse
 import json
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-OXIGRAPHS = ("oxigraph-disk", "oxigraph-mem")
-# The issue's targets.
-OXIGRAPHS = ("oxigraph-disk", "oxigraph-mem")
-# The issue's targets.
-OX_SLOW_MS = 1.0  # "where Oxigraph needs more than 1 ms per query"
-OX_NEED_SLOW, OX_NEED_FAST = 1.5, 0.25
-RDFLIB_NEED, RDFLIB_NEED_HEAVY = 4.0, 30.0
-PROTOCOL_NEED = 0.90  # within 10 % of the bare handler
-P99_MS = 10.0
-COLD_START_S = 3.0
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python bench/serve_report.py`
+    sys.path.insert(0, str(ROOT))
+
+from bench.serve_targets import SUBJECTS, Asked, Judge, ms_text, ratio_text, subject_section  # noqa: E402
+
+Column = tuple[str, Callable[[str], str]]  # a table column: its heading, and question name -> text
 
 
 @dataclass
@@ -70,6 +71,8 @@ class Run:
     rows: dict[str, dict[str, int | None]] = field(default_factory=dict)  # question -> server -> rows
     failures: dict[str, dict[str, str]] = field(default_factory=dict)  # question -> server -> why
     check_ms: dict[str, dict[str, float]] = field(default_factory=dict)  # the checking request's time
+    request_headers: dict[str, dict[str, str]] = field(default_factory=dict)  # server -> headers it got
+    response_cache: bool = False  # rlskg serve had its response cache (False in older JSON files)
     cells: list[Cell] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -80,19 +83,6 @@ class Run:
         run.cells = [Cell(**cell) for cell in payload.get("cells", [])]
         run.idle_memory_kib = {k: tuple(v) for k, v in run.idle_memory_kib.items()}  # type: ignore[misc]
         return run
-
-
-@dataclass(frozen=True)
-class Asked:
-    """A question as the report sees it: its name and the kind serve_bench found in its algebra."""
-
-    name: str
-    kind: str
-
-    @property
-    def heavy(self) -> bool:
-        """A join, path or aggregate: where the issue asks ≥30x rdflib-endpoint."""
-        return self.kind != "lookup"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,18 +97,11 @@ def rps_text(value: float) -> str:
     return f"{value:.2f}"
 
 
-def ms_text(value: float) -> str:
-    return f"{value:.2f}" if value < 10 else f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
-
-
-def ratio_text(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:,.0f}x" if value >= 100 else f"{value:.1f}x" if value >= 10 else f"{value:.2f}x"
-
-
-def verdict(held: bool | None) -> str:
-    return "-" if held is None else "✓" if held else "✗"
+def rps_cell(cell: Cell) -> str:
+    if cell.requests == 0:
+        return f"none in {cell.seconds:.0f} s"
+    text = rps_text(cell.rps)
+    return f"{text} ({cell.errors} err)" if cell.errors else text
 
 
 class Table:
@@ -128,326 +111,237 @@ class Table:
     def get(self, question: str, server: str, concurrency: int) -> Cell | None:
         return self.by_key.get((question, server, concurrency))
 
-    def rps(self, question: str, server: str, concurrency: int) -> str:
-        cell = self.get(question, server, concurrency)
-        if cell is None:
-            return ""
-        if cell.skipped:
-            return "ERR"
-        if cell.requests == 0:
-            return f"none in {cell.seconds:.0f} s"
-        text = rps_text(cell.rps)
-        return f"{text} ({cell.errors} err)" if cell.errors else text
-
-    def ratio(self, question: str, server: str, concurrency: int) -> float | None:
-        mine, theirs = self.get(question, "rlskg", concurrency), self.get(question, server, concurrency)
+    def ratio(self, question: str, subject: str, peer: str, concurrency: int) -> float | None:
+        """subject's answers per second over peer's."""
+        mine, theirs = self.get(question, subject, concurrency), self.get(question, peer, concurrency)
         if mine is None or theirs is None or theirs.skipped or theirs.rps <= 0:
             return None
         return mine.rps / theirs.rps
 
-    def ratio_cell(self, question: str, server: str, concurrency: int) -> str:
-        """The ratio as text; "they failed" where the other server failed the question."""
-        theirs = self.get(question, server, concurrency)
+    def ratio_cell(self, question: str, subject: str, peer: str, concurrency: int) -> str:
+        """The ratio as text; "they failed" where the peer failed the question."""
+        theirs = self.get(question, peer, concurrency)
         if theirs is not None and theirs.skipped:
             return "they failed"
         if theirs is not None and theirs.rps <= 0:
             return "they: none" if not theirs.errors else "they: errors"
-        return ratio_text(self.ratio(question, server, concurrency))
+        return ratio_text(self.ratio(question, subject, peer, concurrency))
+
+    @property
+    def levels(self) -> list[int]:
+        return sorted({c.concurrency for c in self.by_key.values()})
+
+    def column(self, server: str, level: int, text: Callable[[Cell], str]) -> Column:
+        """server's cells at level, as `text` makes them ("" where none, ERR where it failed)."""
+
+        def value(question: str) -> str:
+            cell = self.get(question, server, level)
+            return "" if cell is None else "ERR" if cell.skipped else text(cell)
+
+        return f"{server} c={level}", value
+
+    def columns(self, servers: list[str], text: Callable[[Cell], str]) -> list[Column]:
+        """A column per server and concurrency."""
+        return [self.column(s, lv, text) for s in servers for lv in self.levels]
 
 
-@dataclass
-class Verdicts:
-    """Per target: (held, judged) counts, and the misses with their ratio and need."""
+def grid(chosen: list[Asked], columns: list[Column]) -> list[str]:
+    """A markdown table: a row per question, and the columns."""
+    head = ["question", *[heading for heading, _ in columns]]
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] + ["---:"] * len(columns)) + " |"]
+    for q in chosen:
+        lines.append("| " + " | ".join([q.name, *[value(q.name) for _, value in columns]]) + " |")
+    return lines
 
-    counts: dict[str, list[int]] = field(default_factory=dict)
-    misses: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, target: str, held: bool | None, miss: str) -> bool | None:
-        if held is None:
-            return None
-        count = self.counts.setdefault(target, [0, 0])
-        count[0] += int(held)
-        count[1] += 1
-        if not held:
-            self.misses.setdefault(target, []).append(miss)
-        return held
+def subjects(run: Run) -> list[str]:
+    """The `rlskg serve` subjects in the run, rlskg first."""
+    return [s for s in SUBJECTS if s in run.servers]
 
 
 def report(run: Run, chart: Path | None) -> str:
     chosen = [Asked(name, kind) for name, kind in run.questions.items()]
     table = Table(run.cells)
-    servers = run.servers
+    lines = header(run, chosen)
+    for number, subject in enumerate(subjects(run)):
+        lines += subject_section(Judge(run, table, subject), chosen, cold_start=number == 0)
+    lines += rps_section(run, table, chosen)
+    lines += cpu_section(run, table, chosen)
+    lines += latency_section(run, table, chosen)
+    lines += memory_section(run)
+    lines += failures_section(run, chosen)
+    lines += servers_section(run, chart)
+    return "\n".join(lines) + "\n"
+
+
+def header(run: Run, chosen: list[Asked]) -> list[str]:
     levels = sorted({c.concurrency for c in run.cells})
-    top = max(levels)
-    lines: list[str] = []
-    out = lines.append
-    out(f"# rlskg serve against its peers: {run.date}")
-    out("")
-    out(
-        f"{len(chosen)} competency questions, {len(servers)} servers, "
+    loads = [float(run.load_before.split()[0]), float(run.load_after.split()[0] or 0)]
+    extra = run.args.get("rlskg_args")
+    options = f"`{extra}`" if extra else "its defaults"
+    fresh = (
+        " rlskg-fresh is a second `rlskg serve`, the same command, every request of it with "
+        "`Cache-Control: no-cache`: wrk repeats one query per cell, so rlskg answers it from its response "
+        "cache and rlskg-fresh evaluates it each time. The targets are judged for each."
+        if "rlskg-fresh" in run.servers
+        else ""
+    )
+    return [
+        f"# rlskg serve against its peers: {run.date}",
+        "",
+        f"{len(chosen)} competency questions, {len(run.servers)} servers, "
         f"concurrency {', '.join(map(str, levels))}, "
         f"{run.args['duration']} s per cell, wrk on loopback (`{run.versions.get('wrk', 'wrk')}`, "
         f"{run.args['wrk_threads']} thread). Machine: {run.cpus} CPUs; load average (1, 5, 15 min) "
         f"{run.load_before} before, {run.load_after} after"
         + (
             " — **the machine was shared: absolute figures are noisy, compare ratios**."
-            if max(float(run.load_before.split()[0]), float(run.load_after.split()[0] or 0)) > 1.0
+            if max(loads) > 1.0
             else "."
-        )
-    )
-    out("")
-    extra = run.args.get("rlskg_args")
-    options = f"`{extra}`" if extra else "its defaults"
-    out(
+        ),
+        "",
         f"`rlskg serve` ran with {options}: {run.workers} worker(s) x {run.threads} thread(s); "
-        f"the bare handler under the same granian settings. Versions: "
+        f"the bare handler under the same granian settings.{fresh} Versions: "
         + ", ".join(f"{k} {v}" for k, v in run.versions.items() if k != "wrk")
-        + "."
-    )
-    out("")
-    cold = run.cold_starts
-    verdicts = Verdicts()
-    cold_held = verdicts.add(
-        "cold start < 3 s",
-        bool(cold) and statistics.median(cold) < COLD_START_S,
-        f"median {statistics.median(cold) if cold else float('nan'):.2f} s",
-    )
+        + ".",
+        "",
+    ]
 
-    # Targets, per question
-    oxigraphs = [s for s in OXIGRAPHS if s in servers]
-    target_rows: list[str] = []
-    for q in chosen:
-        name = q.name
-        mine = table.get(name, "rlskg", top)
-        mine_ok = mine is not None and mine.ok
-        row = [name, q.kind]
-        # vs Oxigraph server: the need depends on how long Oxigraph takes (its p50 at c=1)
-        for ox in oxigraphs:
-            ox_cell = table.get(name, ox, 1) or table.get(name, ox, top)
-            ox_ms = ox_cell.p50_ms if ox_cell and ox_cell.ok else None
-            ox_ratio = table.ratio(name, ox, top)
-            ox_need = (OX_NEED_SLOW if ox_ms > OX_SLOW_MS else OX_NEED_FAST) if ox_ms is not None else None
-            ox_held = None if ox_ratio is None or ox_need is None else mine_ok and ox_ratio >= ox_need
-            verdicts.add(f"vs {ox} (c={top})", ox_held, f"{name}: {ratio_text(ox_ratio)} (need {ox_need}x)")
-            row += [
-                ms_text(ox_ms) if ox_ms is not None else "n/a",
-                table.ratio_cell(name, ox, top),
-                f"≥{ox_need:g}x {verdict(ox_held)}" if ox_need else "-",
-            ]
-        # vs rdflib-endpoint
-        if "rdflib-endpoint" in servers:
-            rd_ratio = table.ratio(name, "rdflib-endpoint", top)
-            rd_need = RDFLIB_NEED_HEAVY if q.heavy else RDFLIB_NEED
-            rd_cell = table.get(name, "rdflib-endpoint", top)
-            if rd_ratio is None and rd_cell is not None and mine_ok:
-                rd_held: bool | None = True  # rlskg answers where rdflib-endpoint does not
-            else:
-                rd_held = None if rd_ratio is None else mine_ok and rd_ratio >= rd_need
-            verdicts.add(
-                f"vs rdflib-endpoint (c={top})",
-                rd_held,
-                f"{name}: {ratio_text(rd_ratio)} (need {rd_need:g}x)",
-            )
-            row += [table.ratio_cell(name, "rdflib-endpoint", top), f"≥{rd_need:g}x {verdict(rd_held)}"]
-        # protocol overhead
-        if "bare-flask" in servers:
-            bare_ratio = table.ratio(name, "bare-flask", top)
-            bare_held = None if bare_ratio is None else mine_ok and bare_ratio >= PROTOCOL_NEED
-            verdicts.add(
-                f"protocol within 10% of bare (c={top})", bare_held, f"{name}: {ratio_text(bare_ratio)}"
-            )
-            row += [table.ratio_cell(name, "bare-flask", top), f"≥{PROTOCOL_NEED:.2f}x {verdict(bare_held)}"]
-        # p99
-        for level in levels:
-            cell = table.get(name, "rlskg", level)
-            held = None if cell is None else cell.ok and cell.p99_ms < P99_MS
-            verdicts.add(
-                f"p99 < 10 ms (c={level})", held, f"{name}: {ms_text(cell.p99_ms) if cell else '?'} ms"
-            )
-            row.append(f"{ms_text(cell.p99_ms) if cell and not cell.skipped else 'ERR'} {verdict(held)}")
-        errors = sum(c.errors for c in run.cells if c.question == name and c.server == "rlskg")
-        row.append(str(errors) if errors or not run.failures[name].get("rlskg") else "ERR")
-        target_rows.append("| " + " | ".join(row) + " |")
 
-    out("## Targets held")
-    out("")
-    out("| target | held |")
-    out("| --- | --- |")
-    for target, (count, judged) in verdicts.counts.items():
-        out(f"| {target} | {count} of {judged} {'✓' if count == judged else '✗'} |")
-    out("")
-    if cold:
-        out(
-            f"Cold start of `rlskg serve` (process start to the first SPARQL JSON answer to "
-            f"`{chosen[0].name}`), {len(cold)} start(s): median {statistics.median(cold):.2f} s, "
-            f"min {min(cold):.2f} s, max {max(cold):.2f} s {verdict(cold_held)}."
-        )
-        out("")
-    for target, misses in verdicts.misses.items():
-        out(f"- missed, {target}: " + "; ".join(misses))
-    out("")
+def rps_section(run: Run, table: Table, chosen: list[Asked]) -> list[str]:
+    return [
+        "## Requests per second",
+        "",
+        "Successful answers per second; ERR: the server failed the question (see Failures).",
+        "",
+        *grid(chosen, table.columns(run.servers, rps_cell)),
+        "",
+    ]
 
-    level_heads = [f"c={level}" for level in levels]
-    out("## Ratios and targets, per question")
-    out("")
-    out(
-        f"Ratios are rlskg's successful answers per second over the other server's at c={top}, in the "
-        f'same run (the requests-per-second table below has c=1 too). "oxigraph ms" is that Oxigraph '
-        f"server's median latency at c=1, which sets the Oxigraph target (≥{OX_NEED_SLOW}x above "
-        f"{OX_SLOW_MS:g} ms, ≥{OX_NEED_FAST}x below). "
-        f"rdflib-endpoint: ≥{RDFLIB_NEED:g}x on every query, ≥{RDFLIB_NEED_HEAVY:g}x on joins, paths and "
-        f"aggregates (kind: joi = join, pat = property path, agg = aggregate). "
-        f"p99 is rlskg's, < {P99_MS:g} ms."
-    )
-    out("")
-    head = ["question", "kind"]
-    for ox in oxigraphs:
-        head += [f"{ox} ms", f"÷{ox}", "target"]
-    if "rdflib-endpoint" in servers:
-        head += ["÷rdflib", "target"]
-    if "bare-flask" in servers:
-        head += ["÷bare", "target"]
-    head += [*[f"rlskg p99 ms {h}" for h in level_heads], "rlskg errors"]
-    out("| " + " | ".join(head) + " |")
-    out("| " + " | ".join(["---", "---"] + ["---:"] * (len(head) - 2)) + " |")
-    lines.extend(target_rows)
-    out("")
 
-    out("## Requests per second")
-    out("")
-    out("Successful answers per second; ERR: the server failed the question (see Failures).")
-    out("")
-    head = ["question", *[f"{s} {h}" for s in servers for h in level_heads]]
-    out("| " + " | ".join(head) + " |")
-    out("| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |")
-    for q in chosen:
-        out("| " + " | ".join([q.name, *[table.rps(q.name, s, lv) for s in servers for lv in levels]]) + " |")
-    out("")
+def cpu_text(cell: Cell) -> str:
+    if not cell.cpu_ms:
+        return "ERR"
+    return f"{cell.cpu_ms:.3f}" if cell.cpu_ms < 10 else f"{cell.cpu_ms:.1f}"
 
-    out("## CPU time per answer (ms)")
-    out("")
-    out(
+
+def cpu_section(run: Run, table: Table, chosen: list[Asked]) -> list[str]:
+    over_bare = subjects(run) if "bare-flask" in run.servers else []
+    columns = table.columns(run.servers, cpu_text)
+    columns += [cost_column(table, s, lv) for s in over_bare for lv in table.levels]
+    lines = [
+        "## CPU time per answer (ms)",
+        "",
         "The server's whole process tree (user + system, from /proc) over a cell, divided by its successful "
         "answers: it does not depend on how much CPU other work on the machine left to the server, so on a "
-        'shared machine it is the steadier measure of cost. "rlskg ÷ bare" is the protocol layer\'s cost as '
-        "a multiple of the bare handler's."
+        "shared machine it is the steadier measure of cost. " + cost_note(run),
+        "",
+        *grid(chosen, columns),
+        "",
+    ]
+    top = max(table.levels)
+    for subject in over_bare:
+        ratios = [r for q in chosen if (r := cost_over_bare(table, q.name, subject, top)) is not None]
+        if ratios:
+            lines += [
+                f"Median over the questions of {subject}'s CPU per answer over the bare handler's at "
+                f"c={top}: {statistics.median(ratios):.2f}x (range {min(ratios):.2f}x-{max(ratios):.2f}x).",
+                "",
+            ]
+    return lines
+
+
+def cost_note(run: Run) -> str:
+    if not run.response_cache:  # a run from before the response cache: rlskg evaluated every query
+        return "\"rlskg ÷ bare\" is the protocol layer's cost as a multiple of the bare handler's."
+    return (
+        "\"rlskg-fresh ÷ bare\" is the protocol layer's cost as a multiple of the bare handler's (both "
+        'evaluate every query); "rlskg ÷ bare" sets a response-cache hit against an evaluation.'
     )
-    out("")
-    head = ["question", *[f"{s} {h}" for s in servers for h in level_heads]]
-    if "bare-flask" in servers:
-        head += [f"rlskg ÷ bare {h}" for h in level_heads]
-    out("| " + " | ".join(head) + " |")
-    out("| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |")
-    cost_ratios: list[float] = []
-    for q in chosen:
-        values = []
-        for s in servers:
-            for lv in levels:
-                cell = table.get(q.name, s, lv)
-                values.append(
-                    ""
-                    if cell is None
-                    else "ERR"
-                    if cell.skipped or not cell.cpu_ms
-                    else f"{cell.cpu_ms:.3f}"
-                    if cell.cpu_ms < 10
-                    else f"{cell.cpu_ms:.1f}"
-                )
-        if "bare-flask" in servers:
-            for lv in levels:
-                mine, bare = table.get(q.name, "rlskg", lv), table.get(q.name, "bare-flask", lv)
-                if mine and bare and mine.cpu_ms and bare.cpu_ms:
-                    values.append(f"{mine.cpu_ms / bare.cpu_ms:.2f}x")
-                    if lv == top:
-                        cost_ratios.append(mine.cpu_ms / bare.cpu_ms)
-                else:
-                    values.append("n/a")
-        out("| " + " | ".join([q.name, *values]) + " |")
-    if cost_ratios:
-        out("")
-        out(
-            f"Median over the questions of rlskg's CPU per answer over the bare handler's at c={top}: "
-            f"{statistics.median(cost_ratios):.2f}x (range {min(cost_ratios):.2f}x-{max(cost_ratios):.2f}x)."
-        )
-    out("")
 
-    out("## Latency, p50 / p99 (ms)")
-    out("")
-    head = ["question", *[f"{s} {h}" for s in servers for h in level_heads]]
-    out("| " + " | ".join(head) + " |")
-    out("| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |")
-    for q in chosen:
-        values = []
-        for s in servers:
-            for lv in levels:
-                cell = table.get(q.name, s, lv)
-                values.append(
-                    ""
-                    if cell is None
-                    else "ERR"
-                    if cell.skipped
-                    else f"{ms_text(cell.p50_ms)} / {ms_text(cell.p99_ms)}"
-                )
-        out("| " + " | ".join([q.name, *values]) + " |")
-    out("")
 
-    out("## Memory")
-    out("")
-    out(
+def cost_over_bare(table: Table, question: str, subject: str, level: int) -> float | None:
+    """subject's CPU time per answer over bare-flask's."""
+    mine, bare = table.get(question, subject, level), table.get(question, "bare-flask", level)
+    return mine.cpu_ms / bare.cpu_ms if mine and bare and mine.cpu_ms and bare.cpu_ms else None
+
+
+def cost_column(table: Table, subject: str, level: int) -> Column:
+    def value(question: str) -> str:
+        ratio = cost_over_bare(table, question, subject, level)
+        return "n/a" if ratio is None else f"{ratio:.2f}x"
+
+    return f"{subject} ÷ bare c={level}", value
+
+
+def latency_section(run: Run, table: Table, chosen: list[Asked]) -> list[str]:
+    return [
+        "## Latency, p50 / p99 (ms)",
+        "",
+        *grid(chosen, table.columns(run.servers, lambda c: f"{ms_text(c.p50_ms)} / {ms_text(c.p99_ms)}")),
+        "",
+    ]
+
+
+def memory_section(run: Run) -> list[str]:
+    lines = [
+        "## Memory",
+        "",
         "Summed over each server's process tree from /proc: RSS counts pages that forked processes share "
-        "once per process (rlskg's evaluator children, granian's workers), PSS shares them out."
-    )
-    out("")
-    out(
+        "once per process (rlskg's evaluator children, granian's workers), PSS shares them out.",
+        "",
         "| server | processes | RSS idle MiB | PSS idle MiB | peak RSS under load MiB | peak PSS MiB "
-        "| ready in s |"
-    )
-    out("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for s in servers:
+        "| ready in s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in run.servers:
         rss, pss, count = run.idle_memory_kib.get(s, (0, 0, 0))
         peak_rss = max((c.peak_rss_kib for c in run.cells if c.server == s), default=0)
         peak_pss = max((c.peak_pss_kib for c in run.cells if c.server == s), default=0)
-        out(
+        lines.append(
             f"| {s} | {count} | {rss / 1024:.0f} | {pss / 1024:.0f} | {peak_rss / 1024:.0f} | "
             f"{peak_pss / 1024:.0f} | {run.ready_seconds.get(s, 0):.2f} |"
         )
-    out("")
+    return [*lines, ""]
 
+
+def failures_section(run: Run, chosen: list[Asked]) -> list[str]:
     failures = [(name, s, why) for name, by in run.failures.items() for s, why in by.items()]
     erred = [c for c in run.cells if c.errors and not c.skipped]
+    idle = [c for c in run.cells if not c.skipped and c.requests == 0]
     mismatches = []
     for q in chosen:
         counts = {s: r for s, r in run.rows.get(q.name, {}).items() if r is not None}
         if len(set(counts.values())) > 1:
             mismatches.append(f"{q.name}: " + ", ".join(f"{s} {r}" for s, r in counts.items()))
-    out("## Failures and differences")
-    out("")
-    idle = [c for c in run.cells if not c.skipped and c.requests == 0]
+    lines = ["## Failures and differences", ""]
     if not failures and not erred and not mismatches and not idle:
-        out("Every server answered every question with 200 and SPARQL JSON, with the same number of rows.")
-    for name, s, why in failures:
-        out(f"- {s} failed {name} before timing: {why}")
-    for c in erred:
-        out(f"- {c.server}, {c.question}, c={c.concurrency}: {c.errors} errors in {c.requests} requests")
-    for c in run.cells:
-        if not c.skipped and c.requests == 0 and not c.errors:
-            out(
-                f"- {c.server}, {c.question}, c={c.concurrency}: "
-                f"no answer completed in the cell's {c.seconds:.0f} s"
-            )
-    for line in mismatches:
-        out(f"- rows differ, {line}")
-    out("")
-    out("## Servers")
-    out("")
+        lines.append(
+            "Every server answered every question with 200 and SPARQL JSON, with the same number of rows."
+        )
+    lines += [f"- {s} failed {name} before timing: {why}" for name, s, why in failures]
+    lines += [
+        f"- {c.server}, {c.question}, c={c.concurrency}: {c.errors} errors in {c.requests} requests"
+        for c in erred
+    ]
+    lines += [
+        f"- {c.server}, {c.question}, c={c.concurrency}: no answer completed in the cell's {c.seconds:.0f} s"
+        for c in idle
+        if not c.errors
+    ]
+    return [*lines, *[f"- rows differ, {line}" for line in mismatches], ""]
+
+
+def servers_section(run: Run, chart: Path | None) -> list[str]:
+    lines = ["## Servers", ""]
     for s, command in run.commands.items():
-        out(f"- {s}: `{command}`")
-    out("")
+        headers = ", ".join(f"`{k}: {v}`" for k, v in run.request_headers.get(s, {}).items())
+        lines.append(f"- {s}: `{command}`" + (f", every request with {headers}" if headers else ""))
+    lines.append("")
     if chart:
-        out(f"Chart: `{chart.name}` (requests per second per question at c={top}, log scale).")
-        out("")
-    out(f"Whole run: {run.seconds / 60:.1f} min. Raw figures: the .json file beside this one.")
-    return "\n".join(lines) + "\n"
+        top = max(c.concurrency for c in run.cells)
+        lines += [f"Chart: `{chart.name}` (requests per second per question at c={top}, log scale).", ""]
+    return [*lines, f"Whole run: {run.seconds / 60:.1f} min. Raw figures: the .json file beside this one."]
 
 
 def draw(run: Run, path: Path) -> Path | None:
