@@ -41,6 +41,7 @@ STORE_ERRORS: dict[type[store.StoreError], int] = {
     store.QueryTimeout: 503,
     store.ResultTooLarge: 503,
     store.StoreUnavailable: 503,
+    store.ForeignData: 409,
     store.StoreCrashed: 500,
 }
 

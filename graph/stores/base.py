@@ -58,6 +58,10 @@ class GraphNotFound(StoreError):
     """The named graph is not in the store."""
 
 
+class ForeignData(StoreError):
+    """An on-disk store holds data that rlskg did not load: it will not replace it."""
+
+
 class StoreUnavailable(StoreError):
     """The store cannot take the request now (every evaluator busy, shutting down, remote down)."""
 

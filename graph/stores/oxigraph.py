@@ -26,6 +26,7 @@ from graph.stores.base import (
     CappedWriter,
     DataSyntaxError,
     EvaluationError,
+    ForeignData,
     GraphNotFound,
     Isolation,
     QueryDataset,
@@ -109,6 +110,12 @@ class OxigraphStore:
         if self._path is not None:
             if version == self._loaded:
                 return
+            if self._loaded is None and next(self._store.quads_for_pattern(None, None, None, None), None):
+                # Not ours to replace: another program's database, or a state file lost.
+                raise ForeignData(
+                    f"{self._path} holds data that rlskg did not load; refusing to replace it. Serve that "
+                    "database with `oxigraph serve` and `--store sparql:URL`, or give an empty folder"
+                )
             self._store.clear()
         for path, fmt in zip(paths, formats, strict=True):
             try:

@@ -8,10 +8,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 
-from graph.stores import OxigraphStore, QueryDataset, ResultFormats, open_store
+from graph.stores import ForeignData, OxigraphStore, QueryDataset, ResultFormats, open_store
 from service.pool import ForkedStore
 
 CSV = ResultFormats(("text/csv",), ("application/n-triples",))
@@ -74,3 +75,15 @@ def test_the_time_limit_stops_the_work(
     assert response.status_code == 503 and b"time limit" in response.data
     assert time.monotonic() - started < 3
     assert pool.children != before  # the evaluator was killed and replaced
+
+
+def test_a_database_rlskg_did_not_load_is_never_replaced(built_dataset: Path, tmp_path: Path) -> None:
+    """Pointing --store oxigraph:PATH at another program's Oxigraph database must not wipe it."""
+    theirs = ox.Store(str(tmp_path / "theirs"))
+    theirs.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b"), ox.Literal("kept")))
+    theirs.flush()
+    del theirs
+    with pytest.raises(ForeignData, match="did not load"):
+        open_store(built_dataset, spec=f"oxigraph:{tmp_path / 'theirs'}", writable=True)
+    still = ox.Store.read_only(str(tmp_path / "theirs"))
+    assert [str(q.object) for q in still.quads_for_pattern(None, None, None, None)] == ['"kept"']
