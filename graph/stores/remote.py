@@ -1,14 +1,16 @@
 """A remote SPARQL 1.1 store over HTTP (``--store sparql:QUERY_URL[,UPDATE_URL]``).
 
 The service keeps no state: every read is forwarded with the client's dataset and the negotiated
-media types, every write becomes a SPARQL Update. Union default graph semantics (what the
-embedded store gives a query without FROM) are kept per remote, told by its ``Server`` header:
-Oxigraph gets ``union-default-graph``; Virtuoso's default graph already is the union; any other
-store gets every named graph as ``default-graph-uri`` and ``named-graph-uri`` (portable, but the
-store's own default graph is then left out). Time limits: the service waits no longer than the
-limit and hangs up; the remote stops its own work only under its own limit (``oxigraph serve
---timeout-s``, Virtuoso ``MaxQueryExecutionTime``, Fuseki ``arq:queryTimeout``). A remote that is
-down gives ``StoreUnavailable`` (503) and the next request tries again.
+media types, every write becomes a SPARQL Update. Union default graph semantics (what the embedded
+store gives a query without FROM) are kept per remote, told by its ``Server`` header: Oxigraph gets
+``union-default-graph``; Virtuoso's default graph already is the union of every graph its SPARQL
+user may read (make its system graphs private: see the README), and it keeps no triples outside
+named graphs, so its own default graph reads as empty; any other store gets every named graph as
+``default-graph-uri`` and ``named-graph-uri`` (portable, but the store's own default graph is then
+left out). Time limits: the service waits no longer than the limit and hangs up; the remote stops
+its own work only under its own limit (``oxigraph serve --timeout-s``, Virtuoso
+``MaxQueryExecutionTime``, Fuseki ``arq:queryTimeout``). A remote that is down gives
+``StoreUnavailable`` (503) and the next request tries again.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ STATS_TTL = 30.0
 CONTROL_TIMEOUT = 30.0  # seconds, for requests the client did not time (counts, probes)
 JSON = "application/sparql-results+json"
 DATASET_QUERY = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+# Where the default graph is the union of the named graphs, these count and read each triple once.
+NAMED_DATASET_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+NAMED_COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+# Remotes whose default graph (no dataset given) is the union of their graphs, by Server header.
+UNION_DEFAULT_SERVERS = ("Virtuoso",)
 # HTTP status of the remote -> what to raise (5xx other than 500: the remote is not serving).
 STATUS_ERRORS: dict[int, type[Exception]] = {
     400: QuerySyntaxError,
@@ -150,29 +157,31 @@ class RemoteStore:
             return [("default-graph-uri", g) for g in dataset.default_graphs] + [
                 ("named-graph-uri", g) for g in dataset.named_graphs
             ]
-        if not dataset.union_default_graph:
+        if not dataset.union_default_graph or self._default_is_union():
             return []
-        server = self._server if self._server is not None else self._probe()
-        if server.startswith("Oxigraph"):
+        if self._server_name().startswith("Oxigraph"):
             return [("union-default-graph", "true")]
-        if server.startswith("Virtuoso"):
-            return []  # its default graph is the union of every graph
         graphs = self.named_graphs()
         return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
 
-    def _probe(self) -> str:
-        self._post([("query", "ASK {}")], JSON, CONTROL_TIMEOUT, None)
+    def _server_name(self) -> str:
+        if self._server is None:
+            self._post([("query", "ASK {}")], JSON, CONTROL_TIMEOUT, None)
         return self._server or ""
+
+    def _default_is_union(self) -> bool:
+        """Whether a query without a dataset sees every graph, the remote having no default graph
+        of its own (Virtuoso); its default graph is then read as empty."""
+        return self._server_name().startswith(UNION_DEFAULT_SERVERS)
+
+    def _dataset_query(self) -> str:
+        return NAMED_DATASET_QUERY if self._default_is_union() else DATASET_QUERY
 
     def _select(self, sparql: str, dataset: QueryDataset = DEFAULT_DATASET) -> ox.QuerySolutions:
         reply = self._post([("query", sparql), *self._dataset_params(dataset)], JSON, CONTROL_TIMEOUT, None)
         results = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
         assert isinstance(results, ox.QuerySolutions)
         return results
-
-    def _ask(self, sparql: str) -> bool:
-        reply = self._post([("query", sparql)], JSON, CONTROL_TIMEOUT, None)
-        return bool(ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON))
 
     def update(self, sparql: str) -> None:
         if self.update_url is None:
@@ -192,9 +201,12 @@ class RemoteStore:
         timeout: float | None = None,
         max_bytes: int | None = None,
     ) -> Answer:
-        pick(formats.graph, ox.RdfFormat.from_media_type, "a graph")
+        media_type = pick(formats.graph, ox.RdfFormat.from_media_type, "a graph")
         if graph is not None and not self._has_graph(graph):
             raise GraphNotFound(f"no graph named <{graph}>")
+        if graph is None and self._default_is_union():
+            body = ox.serialize([], format=ox.RdfFormat.from_media_type(media_type)) or b""
+            return Answer(body, media_type, "graph")
         where = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
         sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"
         reply = self._post([("query", sparql)], accept_header([formats.graph]), timeout, max_bytes)
@@ -205,7 +217,7 @@ class RemoteStore:
     ) -> Answer:
         """Every quad, read as solutions (a quad format is not a query result) and written here."""
         media_type = pick(dataset_formats(formats), ox.RdfFormat.from_media_type, "a dataset")
-        reply = self._post([("query", DATASET_QUERY)], JSON, timeout, max_bytes)
+        reply = self._post([("query", self._dataset_query())], JSON, timeout, max_bytes)
         rows = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
         assert isinstance(rows, ox.QuerySolutions)
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"] or ox.DefaultGraph()) for r in rows]
@@ -233,10 +245,15 @@ class RemoteStore:
     def delete_graph(self, graph: str | None) -> None:
         if graph is not None and not self._has_graph(graph):
             raise GraphNotFound(f"no graph named <{graph}>")
-        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH <{graph}>")
+        # SILENT: it exists (asked above), but Virtuoso drops only graphs made with CREATE GRAPH.
+        self.update("DROP DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>")
 
     def _has_graph(self, graph: str) -> bool:
-        return self._ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        # A SELECT, not an ASK: Virtuoso 7.2 answers ASK with a table (column __ASK_RETVAL).
+        sparql = f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1"
+        reply = self._post([("query", sparql)], JSON, CONTROL_TIMEOUT, None)
+        rows = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
+        return isinstance(rows, ox.QuerySolutions) and next(iter(rows), None) is not None
 
     def named_graphs(self) -> list[str]:
         rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -248,7 +265,7 @@ class RemoteStore:
         if self._stats is None or now - self._stats[0] > STATS_TTL:
             graphs: dict[str, int] = {}
             default = 0
-            for row in self._select(COUNT_QUERY):
+            for row in self._select(NAMED_COUNT_QUERY if self._default_is_union() else COUNT_QUERY):
                 count, name = row["n"], row["g"]
                 assert isinstance(count, ox.Literal)
                 if name is None:

@@ -2,7 +2,9 @@
 
 The rows recorded for the embedded store (``tests/graph/competency/*.tsv``) are compared as RDF
 terms with what the service answers over each backend: in memory, on disk (RocksDB, read-only,
-evaluators reopened after exec), rdflib, and a real Oxigraph server filled with ``rlskg publish``.
+evaluators reopened after exec), rdflib, and real Oxigraph and Virtuoso servers filled with
+``rlskg publish``. Where Virtuoso (7.2.5, Debian's) answers against SPARQL 1.1, the question is an
+expected failure naming what it does, so a Virtuoso that answers right is noticed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,26 @@ from graph.competency import CompetencyQuestion, load_questions
 from graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
 from service import close_app, create_app
 from tests.graph.test_competency import EXPECTED_DIR
-from tests.stores.conftest import OxigraphServer
+from tests.stores.conftest import OxigraphServer, VirtuosoServer
 
 QUESTIONS = load_questions()
-BACKENDS = ["oxigraph", "oxigraph:PATH", "rdflib", "sparql"]
+BACKENDS = ["oxigraph", "oxigraph:PATH", "rdflib", "sparql", "virtuoso"]
+# Virtuoso gives a node reached by a `*` or `+` path once per path to it, not once (SPARQL 1.1,
+# 9.3 ALP): the same rows as expected, some repeated. (openlink/virtuoso-opensource#762)
+PATHS_COUNTED = (
+    "Virtuoso repeats rows for a node that `{path}` reaches by several paths: {got} rows, not {want}"
+)
+VIRTUOSO_DIFFERS = {
+    "03-secondary-rls-conditions": "Virtuoso answers no rows, not 51, when two `*` paths to constants "
+    "(?o rdfs:subClassOf* rls:RestlessLegsSyndrome, ?p rdfs:subPropertyOf* rls:associatedWith) "
+    "constrain variables of one subject",
+    "12-mechanisms": PATHS_COUNTED.format(path="rdfs:subClassOf*", got=27, want=16),
+    "15-sex-specific-figures": "Virtuoso's FILTER NOT EXISTS { ?pop rls:hasCondition/rdfs:subClassOf* "
+    "rls:Pregnancy } excludes nothing: the 2 pregnancy rows stay (4 rows, not 2)",
+    "22-risk-factors": PATHS_COUNTED.format(path="rdfs:subClassOf*", got=18, want=17),
+    "23-timing": PATHS_COUNTED.format(path="rdfs:subClassOf*", got=15, want=8),
+    "25-rls-ancestors": PATHS_COUNTED.format(path="rdfs:subClassOf+", got=39, want=6),
+}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -36,6 +54,9 @@ def store_app(
     if spec == "sparql":
         server: OxigraphServer = request.getfixturevalue("oxigraph_server")
         config["STORE"] = server.spec
+    if spec == "virtuoso":
+        virtuoso: VirtuosoServer = request.getfixturevalue("virtuoso_server")
+        config["STORE"] = virtuoso.spec  # no dataset sent: its default graph is the union
     app = create_app(config)
     yield backend, app
     close_app(app)
@@ -44,11 +65,14 @@ def store_app(
 @pytest.mark.server
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.name for q in QUESTIONS])
 def test_competency_question_answers_on_every_store(
-    store_app: tuple[str, Flask], question: CompetencyQuestion
+    store_app: tuple[str, Flask], question: CompetencyQuestion, request: pytest.FixtureRequest
 ) -> None:
     backend, app = store_app
     if backend == "rdflib" and question.name in TOO_SLOW_ON_RDFLIB:
         pytest.skip("rdflib's engine takes more than a minute on this question")
+    if backend == "virtuoso" and question.name in VIRTUOSO_DIFFERS:
+        differs = VIRTUOSO_DIFFERS[question.name]
+        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=differs))
     response = app.test_client().post(
         "/sparql", data={"query": question.sparql}, headers={"Accept": "application/sparql-results+json"}
     )
