@@ -110,13 +110,16 @@ class OxigraphStore:
         if self._path is not None:
             if version == self._loaded:
                 return
-            if self._loaded is None and next(self._store.quads_for_pattern(None, None, None, None), None):
-                # Not ours to replace: another program's database, or a state file lost.
-                raise ForeignData(
-                    f"{self._path} holds data that rlskg did not load; refusing to replace it. Serve that "
-                    "database with `oxigraph serve` and `--store sparql:URL`, or give an empty folder"
-                )
-            self._store.clear()
+            if next(self._store.quads_for_pattern(None, None, None, None), None) is not None:
+                if self._loaded is None:  # another program's database, or our state file lost
+                    raise ForeignData(
+                        f"{self._path} holds data that rlskg did not load; refusing to replace it. "
+                        "Serve that database with `oxigraph serve` and `--store sparql:URL`, "
+                        "or give an empty folder"
+                    )
+                # Only when there is something to clear: files bulk-loaded after a clear land in
+                # RocksDB's level 0 and every read pays for it (a 1e6-triple query 20 % slower).
+                self._store.clear()
         for path, fmt in zip(paths, formats, strict=True):
             try:
                 self._store.bulk_load(path=str(path), format=fmt)
@@ -124,6 +127,8 @@ class OxigraphStore:
                 raise DataSyntaxError(f"{path.name}: {error}") from None
         if self._path is not None:
             self._store.flush()
+            # Compact now rather than on the first reads: 20-30 % faster queries for 2 s per 1e6 triples.
+            self._store.optimize()
             self._loaded = version
         self._changed(version)
 
