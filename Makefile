@@ -22,7 +22,7 @@ install: $(BIN)/rlskg $(YASGUI)  ## create .venv, install rlskg with its test to
 $(YASGUI): package.json package-lock.json
 	bash .ci/vendor-ui
 
-system-deps:  ## install Java, Chromium, chromedriver and npm where missing
+system-deps:  ## install Java, Chromium, chromedriver, npm and Virtuoso where missing
 	bash .ci/system-deps
 
 serve: install system-deps  ## build the dataset and serve it (SPARQL endpoint + UI)
