@@ -6,7 +6,8 @@ reads over a socketpair; a child evaluates, serialises the result in the negotia
 sends the bytes back as one length-prefixed frame. Past the time limit the parent SIGKILLs the
 child and forks a fresh one: the worker thread is free at once, and the CPU too. A crash in
 Oxigraph kills only a child. Writes run in the parent, under a lock that forks also take, and
-children forked before a write are replaced before their next read.
+children forked before a write are replaced before their next read. The child's side is
+``service.evaluator``.
 
 Which stores this applies to is theirs to say (``graph.stores.Isolation``): in-memory stores are
 forked; a read-only on-disk store is reopened by each child after exec (service.evaluator); a
@@ -20,8 +21,6 @@ import pickle
 import queue
 import signal
 import socket
-import struct
-import sys
 import threading
 import time
 import warnings
@@ -29,7 +28,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from graph.stores import (
     DEFAULT_DATASET,
@@ -40,41 +39,10 @@ from graph.stores import (
     ResultFormats,
     Store,
     StoreCrashed,
-    StoreError,
     StoreStats,
     StoreUnavailable,
 )
-
-READ_OPERATIONS = frozenset({"query", "get_graph", "get_dataset"})
-# Oxigraph's parser and evaluator recurse: a big stack lets deep (but allowed) queries through
-# where a server thread's stack (2 MiB or less) would overflow. Pages are only used when touched.
-CHILD_STACK_BYTES = 256 * 1024 * 1024
-
-
-_LENGTH = struct.Struct("!Q")
-
-
-def _send(sock: socket.socket, payload: bytes) -> None:
-    """One frame: an 8-byte length, then the payload."""
-    sock.sendall(_LENGTH.pack(len(payload)) + payload)
-
-
-def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytearray:
-    buffer = bytearray(size)
-    view, got = memoryview(buffer), 0
-    while got < size:
-        if deadline is not None:
-            sock.settimeout(max(deadline - time.monotonic(), 0.0001))  # TimeoutError past it
-        count = sock.recv_into(view[got:])
-        if count == 0:
-            raise EOFError("the other end closed the connection")
-        got += count
-    return buffer
-
-
-def _recv(sock: socket.socket, deadline: float | None = None) -> bytearray:
-    (size,) = _LENGTH.unpack(_recv_exact(sock, _LENGTH.size, deadline))
-    return _recv_exact(sock, size, deadline)
+from service.evaluator import child_main, exec_child, recv, send
 
 
 @dataclass
@@ -82,57 +50,6 @@ class _Child:
     pid: int
     sock: socket.socket
     version: str
-
-
-def _serve(sock: socket.socket, inner: Store) -> None:
-    """The child's loop: one request frame in, one answer frame out, until the parent hangs up.
-
-    An answer is ``ok\0<media type>\0<kind>\0<body>``; an error is ``er`` and a pickled StoreError.
-    """
-    while True:
-        try:
-            operation, arguments = pickle.loads(_recv(sock))
-        except (EOFError, OSError):
-            return
-        try:
-            if operation not in READ_OPERATIONS:
-                raise StoreUnavailable(f"{operation} is not a read")
-            answer: Answer = getattr(inner, operation)(**arguments)
-            reply = b"\0".join((b"ok", answer.media_type.encode(), answer.kind.encode(), answer.body))
-        except StoreError as error:
-            reply = b"er" + pickle.dumps(error)
-        except Exception as error:  # report any other failure rather than hang the parent
-            crash = StoreCrashed(f"the evaluator failed: {type(error).__name__}: {error}")
-            reply = b"er" + pickle.dumps(crash)
-        _send(sock, reply)
-
-
-def _child_main(sock: socket.socket, inner: Store, *, forked: bool = True) -> NoReturn:
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; we exit on EOF
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        if forked:
-            # Keep only stdio and our pipe: an inherited client socket or listening socket held
-            # open here would keep connections from closing, and another child's pipe from EOF.
-            # (After exec nothing was inherited, and the store's own files must stay open.)
-            keep = sock.fileno()
-            os.closerange(3, keep)
-            os.closerange(keep + 1, 1 << 20)
-        threading.stack_size(CHILD_STACK_BYTES)
-        worker = threading.Thread(target=_serve, args=(sock, inner), daemon=True)
-        worker.start()
-        worker.join()
-    finally:
-        os._exit(0)
-
-
-def _exec_child(sock: socket.socket, spec: str) -> NoReturn:
-    """Start afresh (service.evaluator) on the socket: a store that cannot cross a fork reopens."""
-    try:
-        os.set_inheritable(sock.fileno(), True)
-        os.execv(sys.executable, [sys.executable, "-m", "service.evaluator", spec, str(sock.fileno())])
-    finally:
-        os._exit(1)
 
 
 def pooled(store: Store, size: int) -> Store:
@@ -182,8 +99,8 @@ class ForkedStore:
             if pid == 0:
                 parent_end.close()
                 if self._inner.isolation.mode == "reopen":
-                    _exec_child(child_end, self._inner.isolation.spec)
-                _child_main(child_end, self._inner)
+                    exec_child(child_end, self._inner.isolation.spec)
+                child_main(child_end, self._inner)
             child_end.close()
             self._live[pid] = parent_end
             return _Child(pid, parent_end, self._inner.version)
@@ -208,8 +125,8 @@ class ForkedStore:
         child = self._checkout(wait=timeout or 30.0)
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            _send(child.sock, pickle.dumps((operation, arguments), protocol=pickle.HIGHEST_PROTOCOL))
-            reply = _recv(child.sock, deadline)
+            send(child.sock, pickle.dumps((operation, arguments), protocol=pickle.HIGHEST_PROTOCOL))
+            reply = recv(child.sock, deadline)
         except TimeoutError:
             self._replace(child)
             raise QueryTimeout(
