@@ -2,7 +2,8 @@
 
 For every size (synthetic data of the real graph's shape, ``graph.synthetic``) and every store it
 measures the time until the server answers (load included), the resident memory of its process
-tree while serving, and the median latency of each competency question over HTTP; it checks that
+tree while serving, and the median latency of each competency question over HTTP (form-encoded
+POSTs, which rlskg's response cache does not answer: every run is evaluated); it checks that
 every store answers what Oxigraph's server answers (as RDF terms), prints a table and writes
 ``bench/results/scale.json`` and a plot, ``bench/results/scale.png``. Not a test: a measurement.
 
