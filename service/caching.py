@@ -2,6 +2,8 @@
 
 A read answer depends only on the URL, the dataset version and the negotiation headers, so its
 ETag is computed before any work, and a matching If-None-Match is answered 304 without evaluating.
+The exceptions are queries whose answer may change with each evaluation (NOW(), RAND(), a SERVICE
+call): those are marked ``no-store``, without an ETag.
 Tags are weak: the same representation may be sent gzip- or brotli-compressed.
 """
 
@@ -29,11 +31,14 @@ def not_modified(request: Request, tag: str, max_age: int) -> Response | None:
     return mark(Response(status=304), request, tag, max_age)
 
 
-def mark(response: Response, request: Request, tag: str, max_age: int) -> Response:
-    """Set ETag, Cache-Control and Vary on a read answer (ETag for GET and HEAD only)."""
+def mark(
+    response: Response, request: Request, tag: str, max_age: int, *, repeatable: bool = True
+) -> Response:
+    """Set ETag, Cache-Control and Vary on a read answer (ETag for GET and HEAD only). An answer
+    that is not ``repeatable`` (it may differ from one evaluation to the next) is never stored."""
     headers = response.headers
     headers["Vary"] = "Accept"
-    if is_cacheable(request):
+    if is_cacheable(request) and repeatable:
         headers["ETag"] = f'W/"{tag}"'
         headers["Cache-Control"] = f"public, max-age={max_age}"
     else:

@@ -7,6 +7,8 @@ the formats are negotiated, and a conditional GET may be answered 304 without ev
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, request
 
 from graph.store import QueryDataset
@@ -18,6 +20,9 @@ from service.state import state
 bp = Blueprint("sparql", __name__)
 
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+# Functions whose value changes with each evaluation. A match inside a string or an IRI only costs
+# a cache miss.
+VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 def _dataset(operation: Operation, found: Scan) -> QueryDataset:
@@ -40,6 +45,11 @@ def _negotiate(form: str | None) -> conneg.Negotiated:
     return negotiated
 
 
+def _repeatable(text: str, found: Scan) -> bool:
+    """Whether evaluating again gives the same answer while the data stays the same."""
+    return not found.remote and VOLATILE.search(text) is None
+
+
 def answer_query(operation: Operation) -> Response:
     current = state()
     settings = current.settings
@@ -47,7 +57,8 @@ def answer_query(operation: Operation) -> Response:
     found = guard.check(operation.text, settings)
     negotiated = _negotiate(found.form)
     tag = caching.read_tag(current.store.version, request)
-    cached = caching.not_modified(request, tag, settings.cache_max_age)
+    repeatable = _repeatable(operation.text, found)
+    cached = caching.not_modified(request, tag, settings.cache_max_age) if repeatable else None
     if cached is not None:
         return cached
     with metrics.store_timer():
@@ -59,7 +70,7 @@ def answer_query(operation: Operation) -> Response:
             max_bytes=settings.max_result_bytes,
         )
     response = Response(result.body, content_type=negotiated.content_type(result.media_type))
-    return caching.mark(response, request, tag, settings.cache_max_age)
+    return caching.mark(response, request, tag, settings.cache_max_age, repeatable=repeatable)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

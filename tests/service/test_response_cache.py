@@ -156,3 +156,13 @@ def test_pages_are_cached_too(app: Flask) -> None:
     second = client.get("/", headers={"Accept": "text/html"})
     assert first.status_code == second.status_code == 200 and first.data == second.data
     assert lookups(app, "hit") == 1
+
+
+@pytest.mark.parametrize("function", ["NOW()", "RAND()", "STRUUID()", "uuid ()"])
+def test_an_answer_that_changes_per_evaluation_is_never_kept(app: Flask, function: str) -> None:
+    store, client = counted(app), app.test_client()
+    url = "/sparql?query=" + quote(f"SELECT ({function} AS ?x) {{}}")
+    first, second = client.get(url, headers=JSON), client.get(url, headers=JSON)
+    assert first.status_code == second.status_code == 200
+    assert store.queries == 2
+    assert "ETag" not in first.headers and first.headers["Cache-Control"] == "no-store"
