@@ -79,6 +79,24 @@ class OxigraphServer:
         stop_process(self.process)
 
 
+def wait_until_answering(server: Any, name: str, seconds: float, log: Path | None = None) -> None:
+    """Return once ``server.query`` answers an ASK; else stop the server and fail, with the end of
+    its ``log`` if it exited."""
+    process: subprocess.Popen[bytes] = server.process
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log is not None else ""
+            pytest.fail(f"{name} exited with {process.returncode}" + (f": {tail}" if tail else ""))
+        try:
+            if request("GET", f"{server.query}?{ASK}", timeout=1).status == 200:
+                return
+        except Exception:  # not listening yet
+            time.sleep(0.05)
+    server.stop()
+    pytest.fail(f"{name} did not answer within {seconds:g} s")
+
+
 def start_oxigraph(port: int, location: Path | None = None, timeout_s: int = 5) -> OxigraphServer:
     """Start ``oxigraph serve`` on 127.0.0.1:port and wait until it answers (10 s at most)."""
     command = [oxigraph_cli(), "serve", "--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout_s)]
@@ -86,17 +104,8 @@ def start_oxigraph(port: int, location: Path | None = None, timeout_s: int = 5) 
         command += ["--location", str(location)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = OxigraphServer(process, f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"oxigraph serve exited with {process.returncode}")
-        try:
-            if request("GET", f"{server.query}?{ASK}", timeout=1).status == 200:
-                return server
-        except Exception:  # not listening yet
-            time.sleep(0.05)
-    server.stop()
-    pytest.fail("oxigraph serve did not answer within 10 s")
+    wait_until_answering(server, "oxigraph serve", 10)
+    return server
 
 
 @pytest.fixture(scope="session")
@@ -185,18 +194,8 @@ def start_virtuoso(folder: Path) -> VirtuosoServer:
         command = [binary, "+foreground", "+configfile", str(config)]
         process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
     server = VirtuosoServer(process, f"http://127.0.0.1:{http_port}", isql_port)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            pytest.fail(f"virtuoso-t exited with {process.returncode}: {tail}")
-        try:
-            if request("GET", f"{server.query}?{ASK}", timeout=1).status == 200:
-                return server
-        except Exception:  # not listening yet
-            time.sleep(0.1)
-    server.stop()
-    pytest.fail("virtuoso-t did not answer within 60 s")
+    wait_until_answering(server, "virtuoso-t", 60, log)
+    return server
 
 
 @pytest.fixture(scope="session")
