@@ -15,6 +15,7 @@ from graph.errors import GraphBuildError
 from graph.manifest import MANIFEST
 from graph.publish import PublishError, read_graphs, send_graphs
 from graph.stores import read_manifest_version
+from graph.stores.auth import Credentials
 from graph.validate import check_dataset
 from ontology.check import check_ontology
 from ontology.commands import print_report
@@ -88,17 +89,38 @@ def build_command(ctx: click.Context, out_dir: Path, sources_dir: Path | None) -
 )
 @_OUT
 @click.option("--token", default=None, envvar="RLSKG_PUBLISH_TOKEN", help="A bearer token for the remote.")
+@click.option("--user", default=None, help="A user name, for a remote that asks for one (Basic or Digest).")
+@click.option(
+    "--password",
+    default=None,
+    envvar="RLSKG_PUBLISH_PASSWORD",
+    help="The user's password; better given in RLSKG_PUBLISH_PASSWORD, or typed when asked.",
+)
 @click.pass_context
-def publish_command(ctx: click.Context, endpoint: str, out_dir: Path, token: str | None) -> None:
+def publish_command(
+    ctx: click.Context,
+    endpoint: str,
+    out_dir: Path,
+    token: str | None,
+    user: str | None,
+    password: str | None,
+) -> None:
     """Load the dataset built in OUT into a remote store: one Graph Store PUT per named graph, so
     that publishing again changes nothing."""
+    auth = None
+    if user is not None:
+        if password is None:
+            password = click.prompt(f"password for {user}", hide_input=True, err=True)
+        auth = Credentials(user, password or "")
     try:
         graphs = read_graphs(out_dir)
     except PublishError as error:
         click.echo(f"error: {error}", err=True)
         ctx.exit(EXIT_BAD_INPUT)
     try:
-        sent = send_graphs(graphs, endpoint, token=token, progress=lambda line: click.echo(line, err=True))
+        sent = send_graphs(
+            graphs, endpoint, token=token, auth=auth, progress=lambda line: click.echo(line, err=True)
+        )
     except PublishError as error:
         click.echo(f"error: {error}", err=True)
         ctx.exit(1)

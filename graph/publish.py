@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from graph.stores import StoreError, build_files, file_format, read_manifest_version
+from graph.stores.auth import Credentials
 from graph.stores.http import request
 
 PUT_TIMEOUT = 600.0  # seconds per graph: a large graph on a slow remote
@@ -67,13 +68,18 @@ def graph_url(endpoint: str, graph: str) -> str:
 
 
 def publish(
-    out: Path, endpoint: str, *, token: str | None = None, progress: Callable[[str], None] | None = None
+    out: Path,
+    endpoint: str,
+    *,
+    token: str | None = None,
+    auth: Credentials | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Published:
     """PUT every graph of the build in ``out`` to the Graph Store endpoint ``endpoint``.
 
     :raises PublishError: naming the graph and what the remote said, or why it cannot be reached.
     """
-    sent = send_graphs(read_graphs(out), endpoint, token=token, progress=progress)
+    sent = send_graphs(read_graphs(out), endpoint, token=token, auth=auth, progress=progress)
     return Published(read_manifest_version(out), sent)
 
 
@@ -82,9 +88,11 @@ def send_graphs(
     endpoint: str,
     *,
     token: str | None = None,
+    auth: Credentials | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """PUT each graph; the triples sent, by graph.
+    """PUT each graph; the triples sent, by graph. ``token`` is sent as a bearer token; ``auth``
+    answers a remote that asks for a user and password (Basic or Digest).
 
     :raises PublishError:
     """
@@ -95,7 +103,9 @@ def send_graphs(
     for name, triples in graphs.items():
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         try:
-            reply = request("PUT", graph_url(endpoint, name), body=body, headers=headers, timeout=PUT_TIMEOUT)
+            reply = request(
+                "PUT", graph_url(endpoint, name), body=body, headers=headers, timeout=PUT_TIMEOUT, auth=auth
+            )
         except StoreError as error:
             raise PublishError(str(error)) from None
         shown = f"<{name}>" if name else "the default graph"

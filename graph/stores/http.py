@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from graph.stores.auth import Credentials, authorization
 from graph.stores.base import QueryTimeout, StoreUnavailable, too_large
 
 CHUNK = 1 << 16
@@ -43,13 +44,33 @@ def request(
     headers: dict[str, str] | None = None,
     timeout: float | None = None,
     max_bytes: int | None = None,
+    auth: Credentials | None = None,
 ) -> Reply:
-    """Send one request and read the whole answer before ``timeout`` seconds have passed.
+    """Send one request and read the whole answer before ``timeout`` seconds have passed. With
+    ``auth``, a 401 that asks for Basic or Digest is answered once, with the same body.
 
     :raises StoreUnavailable: the remote cannot be reached, or hangs up.
     :raises QueryTimeout: the answer did not come in time (the connection is closed).
     :raises ResultTooLarge: the body grew past ``max_bytes`` (the connection is closed).
     """
+    reply = _exchange(method, url, body, headers or {}, timeout, max_bytes)
+    challenge = reply.headers.get("www-authenticate")
+    if reply.status != 401 or auth is None or challenge is None:
+        return reply
+    answer = authorization(auth, challenge, method, url)
+    if answer is None:
+        return reply
+    return _exchange(method, url, body, {**(headers or {}), "Authorization": answer}, timeout, max_bytes)
+
+
+def _exchange(
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    timeout: float | None,
+    max_bytes: int | None,
+) -> Reply:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise StoreUnavailable(f"{url}: not an http(s) URL")
@@ -61,7 +82,7 @@ def request(
     if parts.query:
         target += "?" + parts.query
     try:
-        connection.request(method, target, body=body, headers=headers or {})
+        connection.request(method, target, body=body, headers=headers)
         _extend(connection, deadline, timeout)
         response = connection.getresponse()
         chunks, size = [], 0

@@ -11,6 +11,7 @@ MODULES = [
     "graph.stores.oxigraph",
     "graph.stores.factory",
     "graph.stores.remote",
+    "graph.stores.auth",
     "graph.publish",
     "graph.competency.answers",
 ]

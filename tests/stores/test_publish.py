@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -11,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.publish import PublishError, publish
+from graph.stores.auth import Credentials
 from graph.stores.http import request
 from service.cli import main
 from tests.stores.conftest import OxigraphServer, VirtuosoServer, free_port, start_oxigraph
@@ -83,3 +88,61 @@ def test_publish_without_a_build_is_bad_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["publish", "--to", "http://127.0.0.1:9/store", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "holds no dataset" in result.output
+
+
+@pytest.mark.server
+def test_publish_answers_virtuosos_digest_challenge(
+    built_dataset: Path, virtuoso_server: VirtuosoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso's authenticated Graph Store endpoint asks for Digest; the password comes from the
+    environment."""
+    guarded = f"{virtuoso_server.base}/sparql-graph-crud-auth"
+    arguments = ["publish", "--to", guarded, "--out", str(built_dataset), "--user", "dba"]
+    monkeypatch.setenv("RLSKG_PUBLISH_PASSWORD", "wrong-password")
+    refused = CliRunner().invoke(main, arguments)
+    assert refused.exit_code == 1 and "HTTP 401" in refused.output
+    monkeypatch.setenv("RLSKG_PUBLISH_PASSWORD", "dba")
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((built_dataset / "manifest.json").read_text(encoding="utf-8"))
+    assert remote_counts(virtuoso_server.query) == manifest["graphs"]
+
+
+class BasicGuard(BaseHTTPRequestHandler):
+    """Takes PUTs only with Basic credentials user:secret, and notes what each request carried."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        given = self.headers.get("Authorization")
+        BasicGuard.seen.append(given)
+        if given == "Basic " + base64.b64encode(b"user:secret").decode():
+            self.send_response(204)
+        else:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_basic_credentials_are_sent_only_when_asked(built_dataset: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BasicGuard)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        BasicGuard.seen = []
+        endpoint = f"http://127.0.0.1:{server.server_port}/store"
+        published = publish(built_dataset, endpoint, auth=Credentials("user", "secret"))
+        assert published.triples > 0
+        assert BasicGuard.seen[0] is None  # never sent up front
+        assert all(given is not None for given in BasicGuard.seen[1::2])
+        with pytest.raises(PublishError, match="HTTP 401"):
+            publish(built_dataset, endpoint, auth=Credentials("user", "wrong"))
+        with pytest.raises(PublishError, match="HTTP 401"):
+            publish(built_dataset, endpoint)
+    finally:
+        server.shutdown()
+        server.server_close()
