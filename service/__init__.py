@@ -19,8 +19,10 @@ from service.state import EXTENSION, ServiceState
 def _open(settings: Settings) -> tuple[Store, bool]:
     spec = parse_spec(settings.store)
     if spec.in_memory and settings.out is None and not settings.data:
-        return empty_store(spec), False
-    return open_store(settings.out, settings.data, spec=settings.store, writable=settings.writable), True
+        return empty_store(spec, access=settings.remote), False
+    return open_store(
+        settings.out, settings.data, spec=settings.store, writable=settings.writable, access=settings.remote
+    ), True
 
 
 def _configure_access_log() -> None:

@@ -79,7 +79,13 @@ def _load(settings: Settings) -> Store:
             if reason is not None:
                 _fail(f"{path}: {reason}")
     try:
-        return open_store(settings.out, settings.data, spec=settings.store, writable=settings.writable)
+        return open_store(
+            settings.out,
+            settings.data,
+            spec=settings.store,
+            writable=settings.writable,
+            access=settings.remote,
+        )
     except (FileNotFoundError, ValueError, StoreError) as error:
         _fail(error)
 

@@ -15,12 +15,16 @@ from typing import Any
 from flask import Config
 
 from graph.stores import parse_spec
+from graph.stores.auth import Credentials, RemoteAccess
 
 DEFAULTS: dict[str, Any] = {
     "STORE": "oxigraph",  # oxigraph | oxigraph:PATH | rdflib | sparql:QUERY_URL[,UPDATE_URL] (graph.stores)
     "OUT": None,  # a build folder: dataset.nq or dataset.trig, manifest.json, void.ttl
     "DATA": [],  # more RDF files, format by extension
     "TOKEN": None,  # the bearer token for updates and Graph Store writes; none: read-only
+    "REMOTE_TOKEN": None,  # a bearer token sent to a remote store (--store sparql:...)
+    "REMOTE_USER": None,  # a user and password answering a remote store's Basic or Digest challenge
+    "REMOTE_PASSWORD": None,
     "QUERY_TIMEOUT": 30.0,  # seconds; the evaluator is killed past it
     "MAX_RESULT_BYTES": 50_000_000,  # a larger serialised result is refused with 503
     "MAX_REQUEST_BYTES": 10_000_000,  # a larger body is refused with 413, a longer URL with 414
@@ -65,6 +69,7 @@ class Settings:
     out: Path | None
     data: tuple[Path, ...]
     token: str | None
+    remote: RemoteAccess
     query_timeout: float
     max_result_bytes: int
     max_request_bytes: int
@@ -90,6 +95,11 @@ class Settings:
         token = None if config["TOKEN"] in (None, "") else str(config["TOKEN"])
         if token is not None and len(token) < 8:
             raise ValueError("TOKEN must be at least 8 characters long")
+        user = None if config["REMOTE_USER"] in (None, "") else str(config["REMOTE_USER"])
+        if user is None and config["REMOTE_PASSWORD"] not in (None, ""):
+            raise ValueError("REMOTE_PASSWORD is set without REMOTE_USER")
+        credentials = None if user is None else Credentials(user, str(config["REMOTE_PASSWORD"] or ""))
+        remote_token = None if config["REMOTE_TOKEN"] in (None, "") else str(config["REMOTE_TOKEN"])
         store = str(config["STORE"] or "oxigraph")
         parse_spec(store)  # ValueError naming the accepted forms
         return cls(
@@ -97,6 +107,7 @@ class Settings:
             out=Path(config["OUT"]) if config["OUT"] else None,
             data=_paths(config["DATA"]),
             token=token,
+            remote=RemoteAccess(remote_token, credentials),
             query_timeout=_number(config, "QUERY_TIMEOUT", float, 0.01),
             max_result_bytes=_number(config, "MAX_RESULT_BYTES", int, 1),
             max_request_bytes=_number(config, "MAX_REQUEST_BYTES", int, 1),

@@ -20,6 +20,18 @@ class Credentials:
     password: str = field(repr=False)
 
 
+@dataclass(frozen=True)
+class RemoteAccess:
+    """How the service proves itself to a remote store: a bearer token sent with every request,
+    and/or credentials sent in answer to a challenge."""
+
+    token: str | None = field(default=None, repr=False)
+    credentials: Credentials | None = None
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+
 class _Digest(urllib.request.AbstractDigestAuthHandler):
     """The stdlib's Digest computation, fed one challenge at a time (no opener, no retries)."""
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from graph.manifest import MANIFEST, NQUADS, TRIG, Manifest
+from graph.stores.auth import RemoteAccess
 from graph.stores.base import Store, StoreUnavailable, content_version
 from graph.stores.oxigraph import OxigraphStore, read_state
 from graph.stores.rdflib_dataset import RdflibStore
@@ -74,10 +75,12 @@ def build_files(out: Path) -> list[Path]:
     return next(([out / name] for name in (NQUADS, TRIG) if (out / name).is_file()), [])
 
 
-def empty_store(spec: StoreSpec, *, writable: bool = True) -> Store:
-    """The store a spec names, with nothing loaded (an on-disk or remote one holds what it holds)."""
+def empty_store(spec: StoreSpec, *, writable: bool = True, access: RemoteAccess | None = None) -> Store:
+    """The store a spec names, with nothing loaded (an on-disk or remote one holds what it holds);
+    ``access``: how to authenticate to a remote one."""
     if spec.kind == "sparql":
-        return RemoteStore(spec.urls[0], spec.urls[1] if len(spec.urls) > 1 else None, PREFIXES)
+        update_url = spec.urls[1] if len(spec.urls) > 1 else None
+        return RemoteStore(spec.urls[0], update_url, PREFIXES, access=access)
     if spec.kind == "rdflib":
         return RdflibStore(PREFIXES)
     return OxigraphStore(PREFIXES, path=spec.path, read_only=spec.path is not None and not writable)
@@ -89,13 +92,19 @@ def reopen(spec: str) -> Store:
 
 
 def open_store(
-    out: Path | None = None, data: Sequence[Path] = (), *, spec: str = DEFAULT_SPEC, writable: bool = True
+    out: Path | None = None,
+    data: Sequence[Path] = (),
+    *,
+    spec: str = DEFAULT_SPEC,
+    writable: bool = True,
+    access: RemoteAccess | None = None,
 ) -> Store:
     """The store ``spec`` names, holding a build's dataset and/or extra RDF files; queries may use
     the project's prefixes (``ontology.namespaces.PREFIXES``) without declaring them.
 
     An on-disk store loads only data it does not hold yet, and with ``writable`` false is then
-    reopened read-only. A remote store is not loaded (``rlskg publish`` does that).
+    reopened read-only. A remote store is not loaded (``rlskg publish`` does that); ``access``
+    says how to authenticate to it.
 
     :raises ValueError: for a bad spec, or files given with a remote store.
     :raises FileNotFoundError: when a named file is missing, or ``out`` holds no dataset.
@@ -111,7 +120,7 @@ def open_store(
     if parsed.kind == "sparql":
         if data:
             raise ValueError("a remote store serves what it holds: load files into it with `rlskg publish`")
-        return empty_store(parsed)
+        return empty_store(parsed, access=access)
     files = [*paths, *data]
     version = (read_manifest_version(out) if out is not None and not data else None) or (
         content_version(files) if files else None

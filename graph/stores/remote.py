@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from graph.stores import http
+from graph.stores.auth import RemoteAccess
 from graph.stores.base import (
     COUNT_QUERY,
     DEFAULT_DATASET,
@@ -102,10 +103,16 @@ class RemoteStore:
     """A SPARQL 1.1 Protocol endpoint (and optionally an Update endpoint) behind ``Store``."""
 
     def __init__(
-        self, query_url: str, update_url: str | None = None, prefixes: dict[str, str] | None = None
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        *,
+        access: RemoteAccess | None = None,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
+        self._access = access or RemoteAccess()
         self._prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
         self._server: str | None = None  # the remote's Server header, once seen
         self._writes = 0
@@ -145,12 +152,24 @@ class RemoteStore:
     ) -> http.Reply:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         body = urlencode(params).encode()
-        reply = http.request(
-            "POST", self.query_url, body=body, headers=headers, timeout=timeout, max_bytes=max_bytes
-        )
+        reply = self._request(self.query_url, body, headers, timeout, max_bytes)
         self._server = reply.headers.get("server", "")
         _raise_for(reply, self.query_url)
         return reply
+
+    def _request(
+        self, url: str, body: bytes, headers: dict[str, str], timeout: float | None, max_bytes: int | None
+    ) -> http.Reply:
+        """One POST, with our token, answering a challenge with our credentials."""
+        return http.request(
+            "POST",
+            url,
+            body=body,
+            headers={**headers, **self._access.headers()},
+            timeout=timeout,
+            max_bytes=max_bytes,
+            auth=self._access.credentials,
+        )
 
     def _dataset_params(self, dataset: QueryDataset) -> list[tuple[str, str]]:
         if dataset.default_graphs or dataset.named_graphs:
@@ -188,7 +207,7 @@ class RemoteStore:
             raise EvaluationError("this remote store is read-only: give its update URL after a comma")
         headers = {"Content-Type": "application/sparql-update"}
         body = (self._prologue + sparql).encode()
-        reply = http.request("POST", self.update_url, body=body, headers=headers, timeout=CONTROL_TIMEOUT)
+        reply = self._request(self.update_url, body, headers, CONTROL_TIMEOUT, None)
         _raise_for(reply, self.update_url)
         self._writes += 1
         self._stats = None

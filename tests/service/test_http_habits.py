@@ -186,6 +186,8 @@ def test_create_app_rejects_bad_config() -> None:
         create_app({"QUERY_TIMEOUT": "soon"})
     with pytest.raises(ValueError, match="TOKEN"):
         create_app({"TOKEN": "short"})
+    with pytest.raises(ValueError, match="REMOTE_PASSWORD is set without REMOTE_USER"):
+        create_app({"REMOTE_PASSWORD": "alone"})
 
 
 def test_environment_overrides_config(

@@ -103,10 +103,16 @@ def test_virtuoso_shows_the_published_graphs_only(
 
 
 @pytest.mark.server
+@pytest.mark.parametrize("guarded", [False, True], ids=["anonymous", "digest"])
 def test_graph_store_writes_on_virtuoso(
-    make_app: Callable[..., Flask], virtuoso_server: VirtuosoServer
+    make_app: Callable[..., Flask], virtuoso_server: VirtuosoServer, guarded: bool
 ) -> None:
-    app = make_app(STORE=virtuoso_server.spec, TOKEN=TOKEN)
+    """Writes go to the open /sparql, or to /sparql-auth answering its Digest challenge as dba."""
+    if guarded:
+        spec = f"sparql:{virtuoso_server.query},{virtuoso_server.base}/sparql-auth"
+        app = make_app(STORE=spec, TOKEN=TOKEN, REMOTE_USER="dba", REMOTE_PASSWORD="dba")
+    else:
+        app = make_app(STORE=virtuoso_server.spec, TOKEN=TOKEN)
     client = app.test_client()
     try:
         put = client.put(
@@ -126,6 +132,19 @@ def test_graph_store_writes_on_virtuoso(
             headers={"Content-Type": "application/x-www-form-urlencoded"},
             timeout=10,
         )
+
+
+@pytest.mark.server
+def test_a_remote_refusing_our_credentials_writes_nothing_and_says_why(
+    make_app: Callable[..., Flask], virtuoso_server: VirtuosoServer
+) -> None:
+    spec = f"sparql:{virtuoso_server.query},{virtuoso_server.base}/sparql-auth"
+    app = make_app(STORE=spec, TOKEN=TOKEN, REMOTE_USER="dba", REMOTE_PASSWORD="not-the-password")
+    client = app.test_client()
+    headers = {**BEARER, "Content-Type": "text/turtle"}
+    put = client.put("/store?graph=http://ex/h", data=TURTLE, headers=headers)
+    assert put.status_code == 503 and b"401" in put.data
+    assert client.get("/store?graph=http://ex/h").status_code == 404
 
 
 @pytest.mark.server
