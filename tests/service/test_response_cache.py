@@ -166,3 +166,21 @@ def test_an_answer_that_changes_per_evaluation_is_never_kept(app: Flask, functio
     assert first.status_code == second.status_code == 200
     assert store.queries == 2
     assert "ETag" not in first.headers and first.headers["Cache-Control"] == "no-store"
+
+
+def test_a_graph_store_write_empties_the_cache(app: Flask) -> None:
+    client = app.test_client()
+    url, accept = "/store?graph=http://example.org/g", {"Accept": "application/n-triples"}
+    turtle = {**bearer(), "Content-Type": "text/turtle"}
+    assert (
+        client.put(url, data=b"<http://example.org/a> <http://example.org/b> 1 .", headers=turtle).status_code
+        == 201
+    )
+    before = client.get(url, headers=accept).data
+    assert client.get(url, headers=accept).data == before  # kept
+    assert (
+        client.put(url, data=b"<http://example.org/a> <http://example.org/b> 2 .", headers=turtle).status_code
+        == 204
+    )
+    after = client.get(url, headers=accept).data
+    assert b'"1"' in before and b'"2"' in after and b'"1"' not in after
