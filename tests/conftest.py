@@ -1,5 +1,7 @@
 """Fixtures shared by every test folder."""
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,3 +15,13 @@ def built_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("kg") / "build"
     build_dataset(out, progress=lambda _line: None)
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_rlskg_environment() -> Iterator[None]:
+    """RLSKG_* variables of the developer's shell must not reach the apps under test."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("RLSKG_"):
+                patch.delenv(name)
+        yield

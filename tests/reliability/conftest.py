@@ -6,9 +6,6 @@ from flask import Flask
 
 from service.state import EXTENSION
 from tests.service.conftest import (
-    _no_rlskg_environment as _no_rlskg_environment,
-)
-from tests.service.conftest import (
     app as app,
 )
 from tests.service.conftest import (

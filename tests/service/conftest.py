@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,16 +24,6 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 def make_app(**config: Any) -> Flask:
     return create_app({"DATA": [str(DATA)], "POOL_SIZE": 1, "ACCESS_LOG": False, **config})
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_rlskg_environment() -> Iterator[None]:
-    """RLSKG_* variables of the developer's shell must not reach the apps under test."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in list(os.environ):
-            if name.startswith("RLSKG_"):
-                patch.delenv(name)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -213,15 +213,6 @@ def virtuoso_server(
         server.stop()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _no_rlskg_environment() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in list(os.environ):
-            if name.startswith("RLSKG_"):
-                patch.delenv(name)
-        yield
-
-
 @pytest.fixture
 def make_app() -> Iterator[Callable[..., Flask]]:
     """Build apps with a test's own config (quiet, one evaluator); closed after the test."""
