@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= build
-YASGUI := service/static/vendor/yasgui/yasgui.min.js
+YASGUI := service/pages/static/vendor/yasgui/yasgui.min.js
 
 .PHONY: help install system-deps serve test lint typecheck pytest build check docs fmt clean
 
@@ -18,7 +18,7 @@ $(BIN)/rlskg: pyproject.toml
 
 install: $(BIN)/rlskg $(YASGUI)  ## create .venv, install rlskg with its test tools, and the query UI
 
-# The query UI from package-lock.json (npm ci), copied into service/static/vendor/ (git-ignored).
+# The query UI from package-lock.json (npm ci), copied into service/pages/static/vendor/ (git-ignored).
 $(YASGUI): package.json package-lock.json
 	bash .ci/vendor-ui
 

@@ -29,7 +29,7 @@ def free_port() -> int:
 
 def once(source: list[str]) -> float:
     port = free_port()
-    command = [sys.executable, "-m", "service.cli", "serve", *source, "--port", str(port)]
+    command = [sys.executable, "-m", "rlskg", "serve", *source, "--port", str(port)]
     env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
     started = time.monotonic()
     quiet = subprocess.DEVNULL

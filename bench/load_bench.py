@@ -102,7 +102,7 @@ def _client(
 
 def start_server(out: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
-    command = [sys.executable, "-m", "service.cli", "serve", "--out", str(out), "--port", str(port)]
+    command = [sys.executable, "-m", "rlskg", "serve", "--out", str(out), "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while time.time() < deadline:

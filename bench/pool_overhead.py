@@ -19,9 +19,9 @@ from pathlib import Path
 from werkzeug.test import EnvironBuilder
 
 from bench.synthetic import QUERIES, trig
-from graph.store import QueryDataset, ResultFormats, open_store
-from service import close_app, create_app
-from service.pool import ForkedStore
+from rlskg.graph.stores import QueryDataset, ResultFormats, open_store
+from rlskg.graph.stores.forked import ForkedStore
+from rlskg.service import close_app, create_app
 
 FORMATS = ResultFormats(("application/sparql-results+json",), ("text/turtle",))
 UNION = QueryDataset(union_default_graph=True)

@@ -37,11 +37,11 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from bench.scale_report import plot, table
-from graph.competency import load_questions
-from graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
-from graph.stores.base import StoreError
-from graph.stores.http import request
-from graph.synthetic import generate
+from rlskg.graph.competency import load_questions
+from rlskg.graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
+from rlskg.graph.stores.base import StoreError
+from rlskg.graph.stores.http import request
+from rlskg.graph.synthetic import generate
 
 BIN = Path(sys.executable).parent
 RESULTS = Path(__file__).parent / "results"

@@ -62,7 +62,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/serve_bench.py`
 
 from bench.serve_report import Cell, Run, draw, report  # noqa: E402
 from bench.serve_targets import SUBJECTS  # noqa: E402
-from graph.competency import load_questions  # noqa: E402
+from rlskg.graph.competency import load_questions  # noqa: E402
 
 BIN = Path(sys.executable).parent
 LUA = Path(__file__).with_name("serve_bench.lua")

@@ -33,7 +33,7 @@ ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 
 def configurations(data: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
     """name -> (command without the port, extra environment)."""
-    serve = [PYTHON, "-m", "service.cli", "serve", "--data", str(data)]
+    serve = [PYTHON, "-m", "rlskg", "serve", "--data", str(data)]
     gunicorn = [str(BIN / "gunicorn"), "-k", "gthread", "--threads", "4", "--access-logfile", "-"]
     granian = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--blocking-threads", "4"]
     env = {"RLSKG_DATA": str(data)}
@@ -43,14 +43,14 @@ def configurations(data: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
         "rlskg granian 2x4": ([*serve, "--workers", "2", "--threads", "4"], {}),
         "rlskg granian 2x8": ([*serve, "--workers", "2", "--threads", "8"], {}),
         "rlskg granian 2x4 in-process": ([*serve, "--workers", "2"], {"RLSKG_POOL_SIZE": "0"}),
-        "rlskg gunicorn 2x4": ([*gunicorn, "-w", "2", "service:create_app()"], env),
+        "rlskg gunicorn 2x4": ([*gunicorn, "-w", "2", "rlskg.service:create_app()"], env),
         "bare granian 2x4": ([*granian, "--workers", "2", "bench.bare_app:create"], env),
         "bare gunicorn 2x4": ([*gunicorn, "-w", "2", "bench.bare_app:create()"], env),
     }
 
 
 def with_port(command: list[str], port: int) -> list[str]:
-    if "service.cli" in command:
+    if "rlskg" in command:
         return [*command, "--port", str(port)]
     if "gunicorn" in command[0]:
         return [*command[:-1], "-b", f"127.0.0.1:{port}", command[-1]]

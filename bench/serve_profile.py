@@ -203,8 +203,8 @@ def wsgi_profile(
     from werkzeug.test import EnvironBuilder
 
     from bench import bare_flask
-    from graph.store import open_store
-    from service import close_app, create_app
+    from rlskg.graph.stores import open_store
+    from rlskg.service import close_app, create_app
 
     access = logging.getLogger("rlskg.access")  # as under the harness: the access log to a file
     log_file = tempfile.NamedTemporaryFile("w", suffix=".log")  # noqa: SIM115 - closed below

@@ -10,7 +10,7 @@ import argparse
 import random
 from pathlib import Path
 
-from ontology.namespaces import ASSOC, GRAPH, PREFIXES, SRC
+from rlskg.ontology.namespaces import ASSOC, GRAPH, PREFIXES, SRC
 
 SOURCES = ("nhs", "webmd", "clinic", "verywell", "overview")
 # Queries declare their prefixes, as clients of other services must.

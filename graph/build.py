@@ -23,9 +23,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDFS
 
-from graph.derive import derive_inferred, derive_simple
-from graph.errors import GraphBuildError
-from graph.manifest import (
+from rlskg.graph.derive import derive_inferred, derive_simple
+from rlskg.graph.errors import GraphBuildError
+from rlskg.graph.manifest import (
     MANIFEST,
     NQUADS,
     PRODUCTS,
@@ -36,14 +36,14 @@ from graph.manifest import (
     file_hash,
     hash_files,
 )
-from graph.skolem import skolemize
-from graph.sources import load_sources
-from graph.void import describe_dataset
-from graph.writer import nquads_text, trig_text, turtle_text, write_text
-from ontology.namespaces import DATASET_IRI, GRAPH, SRC
-from ontology.reason import ReasonerError, reason
-from ontology.release import write_release
-from ontology.source import OntologySourceError, load_ontology
+from rlskg.graph.skolem import skolemize
+from rlskg.graph.sources import load_sources
+from rlskg.graph.void import describe_dataset
+from rlskg.graph.writer import nquads_text, trig_text, turtle_text, write_text
+from rlskg.ontology.namespaces import DATASET_IRI, GRAPH, SRC
+from rlskg.ontology.reason import ReasonerError, reason
+from rlskg.ontology.release import write_release
+from rlskg.ontology.source import OntologySourceError, load_ontology
 
 Progress = Callable[[str], None]
 

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import click
 
-from graph.build import build_dataset
-from graph.errors import GraphBuildError
-from graph.manifest import MANIFEST
-from graph.publish import PublishError, read_graphs, send_graphs
-from graph.stores import read_manifest_version
-from graph.stores.auth import Credentials
-from graph.validate import check_dataset
-from ontology.check import check_ontology
-from ontology.commands import print_report
-from ontology.problems import Problem
-from ontology.source import OntologySourceError
+from rlskg.graph.build import build_dataset
+from rlskg.graph.errors import GraphBuildError
+from rlskg.graph.manifest import MANIFEST
+from rlskg.graph.publish import PublishError, read_graphs, send_graphs
+from rlskg.graph.stores import read_manifest_version
+from rlskg.graph.stores.auth import Credentials
+from rlskg.graph.validate import check_dataset
+from rlskg.ontology.check import check_ontology
+from rlskg.ontology.commands import print_report
+from rlskg.ontology.problems import Problem
+from rlskg.ontology.source import OntologySourceError
 
 EXIT_BAD_INPUT = 2
 

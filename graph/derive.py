@@ -52,7 +52,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from ontology.namespaces import GENID, RLS
+from rlskg.ontology.namespaces import GENID, RLS
 
 _Triple = tuple[Node, Node, Node]
 

@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from graph.stores import StoreError, build_files, file_format, read_manifest_version
-from graph.stores.auth import Credentials
-from graph.stores.http import request
+from rlskg.graph.stores import StoreError, build_files, file_format, read_manifest_version
+from rlskg.graph.stores.auth import Credentials
+from rlskg.graph.stores.http import request
 
 PUT_TIMEOUT = 600.0  # seconds per graph: a large graph on a slow remote
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from ontology.namespaces import GENID
+from rlskg.ontology.namespaces import GENID
 
 # 128 bits of the hash: no collision to fear among a few thousand nodes, and IRIs stay readable.
 _HASH_CHARS = 32

@@ -11,8 +11,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from graph.errors import GraphBuildError
-from ontology.namespaces import GRAPH
+from rlskg.graph.errors import GraphBuildError
+from rlskg.ontology.namespaces import GRAPH
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 # Names of the build's own graphs, which a source key would collide with.

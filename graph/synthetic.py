@@ -25,9 +25,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Graph
 
-from graph.derive import derive_simple
-from graph.stores import build_files
-from ontology.namespaces import GRAPH, RLS
+from rlskg.graph.derive import derive_simple
+from rlskg.graph.stores import build_files
+from rlskg.ontology.namespaces import GRAPH, RLS
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

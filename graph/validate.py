@@ -22,10 +22,10 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from graph.manifest import MANIFEST, NQUADS, TRIG, VOID, Manifest, file_hash
-from graph.sources import RESERVED_KEYS
-from ontology.namespaces import GRAPH, PREFIXES, RLS, SH, SHAPE, SRC
-from ontology.problems import Problem
+from rlskg.graph.manifest import MANIFEST, NQUADS, TRIG, VOID, Manifest, file_hash
+from rlskg.graph.sources import RESERVED_KEYS
+from rlskg.ontology.namespaces import GRAPH, PREFIXES, RLS, SH, SHAPE, SRC
+from rlskg.ontology.problems import Problem
 
 SHAPES_FILE = Path(__file__).resolve().parent / "shapes" / "data-shapes.ttl"
 REQUIRED_FILES = (NQUADS, TRIG, VOID)

@@ -23,7 +23,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 from rdflib.term import Node
 
-from ontology.namespaces import BASE, DATA_LICENSE, DATASET, DATASET_IRI, DOWNLOAD, GENID, GRAPH, PREFIXES
+from rlskg.ontology.namespaces import (
+    BASE,
+    DATA_LICENSE,
+    DATASET,
+    DATASET_IRI,
+    DOWNLOAD,
+    GENID,
+    GRAPH,
+    PREFIXES,
+)
 
 _Triple = tuple[Node, Node, Node]
 

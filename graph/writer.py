@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from ontology.namespaces import PREFIXES
+from rlskg.ontology.namespaces import PREFIXES
 
 _INDENT = "    "
 _LINE = 80

@@ -15,13 +15,13 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from ontology.fmt import is_canonical
-from ontology.namespaces import OBOINOWL, RLS
-from ontology.owlapi import OwlApiError, OwlApiUnavailable, ProfileReport, check_profile
-from ontology.problems import Problem
-from ontology.qc import run_queries, validate_shapes
-from ontology.reason import ReasonerError, ReasonerResult, reason
-from ontology.source import EDIT_FILE, load_ontology
+from rlskg.ontology.fmt import is_canonical
+from rlskg.ontology.namespaces import OBOINOWL, RLS
+from rlskg.ontology.owlapi import OwlApiError, OwlApiUnavailable, ProfileReport, check_profile
+from rlskg.ontology.problems import Problem
+from rlskg.ontology.qc import run_queries, validate_shapes
+from rlskg.ontology.reason import ReasonerError, ReasonerResult, reason
+from rlskg.ontology.source import EDIT_FILE, load_ontology
 
 Figure = int | float | str
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from ontology.check import Figure
-from ontology.docs import DOCS_DIR, write_docs
-from ontology.fmt import format_file, is_canonical
-from ontology.problems import Problem
-from ontology.source import EDIT_FILE, OntologySourceError
+from rlskg.ontology.check import Figure
+from rlskg.ontology.docs import DOCS_DIR, write_docs
+from rlskg.ontology.fmt import format_file, is_canonical
+from rlskg.ontology.problems import Problem
+from rlskg.ontology.source import EDIT_FILE, OntologySourceError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -13,8 +13,8 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from ontology.namespaces import IAO_DEFINITION, bind_prefixes
-from ontology.release import release_graph
+from rlskg.ontology.namespaces import IAO_DEFINITION, bind_prefixes
+from rlskg.ontology.release import release_graph
 
 DOCS_DIR = Path("build") / "docs"
 

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from ontology.namespaces import (
+from rlskg.ontology.namespaces import (
     IAO_DEFINITION,
     IAO_DEFINITION_SOURCE,
     IAO_EDITOR_NOTE,
@@ -32,7 +32,7 @@ from ontology.namespaces import (
     PREFIXES,
     VANN,
 )
-from ontology.source import parse_turtle
+from rlskg.ontology.source import parse_turtle
 
 PREDICATE_ORDER: tuple[URIRef, ...] = (
     RDF.type,

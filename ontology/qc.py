@@ -21,9 +21,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from ontology.namespaces import PREFIXES, RLS
-from ontology.problems import Problem
-from ontology.source import PACKAGE_DIR
+from rlskg.ontology.namespaces import PREFIXES, RLS
+from rlskg.ontology.problems import Problem
+from rlskg.ontology.source import PACKAGE_DIR
 
 QC_DIR = PACKAGE_DIR / "qc"
 SHAPES_FILE = PACKAGE_DIR / "shapes" / "ontology-shapes.ttl"

@@ -15,9 +15,9 @@ import owlready2
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ontology.namespaces import PREFIXES
-from ontology.problems import Problem
-from ontology.source import EDIT_FILE, OntologySourceError, load_ontology
+from rlskg.ontology.namespaces import PREFIXES
+from rlskg.ontology.problems import Problem
+from rlskg.ontology.source import EDIT_FILE, OntologySourceError, load_ontology
 
 EXPECTED_NAME = "expected-classification.tsv"
 EXPECTED_HEADER = ("subclass", "superclass", "comment")

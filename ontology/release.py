@@ -14,9 +14,9 @@ from typing import Any
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
-from ontology.fmt import format_graph
-from ontology.namespaces import PREFIXES, bind_prefixes
-from ontology.source import load_ontology
+from rlskg.ontology.fmt import format_graph
+from rlskg.ontology.namespaces import PREFIXES, bind_prefixes
+from rlskg.ontology.source import load_ontology
 
 RELEASE_DIR = Path("build") / "ontology"
 RELEASE_NAME = "rls"

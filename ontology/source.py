@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from ontology.namespaces import bind_prefixes
+from rlskg.ontology.namespaces import bind_prefixes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EDIT_FILE = PACKAGE_DIR / "rls.ttl"

@@ -9,11 +9,10 @@ from typing import Any
 
 from flask import Flask
 
-from graph.stores import Store, empty_store, open_store, parse_spec
-from service.config import Settings, load_config
-from service.pool import pooled
-from service.responsecache import ResponseCache
-from service.state import EXTENSION, ServiceState
+from rlskg.graph.stores import Store, empty_store, open_store, parse_spec
+from rlskg.graph.stores.forked import pooled
+from rlskg.service.config import Settings, load_config
+from rlskg.service.state import EXTENSION, ServiceState
 
 
 def _open(settings: Settings) -> tuple[Store, bool]:
@@ -42,28 +41,15 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     both). ``store`` is an already loaded in-process store (``rlskg serve`` loads once, before
     its workers fork); without one, the app opens the store ``STORE`` names and loads ``OUT`` and
     ``DATA`` into it. With POOL_SIZE > 0 reads run in evaluator processes started here, after the
-    load, where the store allows it (``service.pool.pooled``).
+    load, where the store allows it (``graph.stores.forked.pooled``).
 
     :raises ValueError: for a bad config value.
-    :raises FileNotFoundError, graph.store.StoreError: when the data cannot be loaded.
+    :raises FileNotFoundError, graph.stores.StoreError: when the data cannot be loaded.
     """
-    from service import (
-        description,
-        errors,
-        gsp,
-        home,
-        metrics,
-        openapi,
-        ops,
-        pages,
-        search,
-        sparql,
-        transport,
-        ui,
-        update,
-    )
+    from rlskg.service import errors, metrics, middleware, pages, protocol
+    from rlskg.service.protocol import description
 
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=pages.STATIC, template_folder=pages.TEMPLATES)
     settings = load_config(app.config, config)
     loaded = store is not None
     if store is None:
@@ -75,18 +61,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
         _configure_access_log()
     state = ServiceState(store=store, settings=settings, loaded=loaded, metrics=metrics.Metrics(), void=void)
     app.extensions[EXTENSION] = state
-    app.before_request(metrics.note_route)  # first, so that even a refused request has its route
-    transport.init_app(app, settings.max_request_bytes, settings.compress_min_bytes)
-    if settings.response_cache_bytes:  # outside CORS and compression: it keeps their output
-        cache = ResponseCache(app.wsgi_app, lambda: state.store.version, settings.response_cache_bytes)
-        app.wsgi_app = cache  # type: ignore[method-assign]
-    # Outermost, so that it times and logs everything, cache hits included.
-    observer = metrics.Observer(app.wsgi_app, state.metrics, settings.access_log)
-    app.wsgi_app = observer  # type: ignore[method-assign]
+    middleware.install(app, state)
     errors.register_error_handlers(app)
-    for blueprint in (sparql.bp, update.bp, gsp.bp, description.bp, ops.bp, openapi.bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (home.bp, pages.bp, search.bp, ui.bp):  # linked-data pages and the query UI
+    for blueprint in (*protocol.blueprints(), *pages.blueprints()):
         app.register_blueprint(blueprint)
     return app
 

@@ -18,7 +18,7 @@ import click
 from flask import Config
 from werkzeug.exceptions import HTTPException
 
-from graph.stores import (
+from rlskg.graph.stores import (
     QueryDataset,
     ResultFormats,
     Store,
@@ -27,9 +27,9 @@ from graph.stores import (
     open_store,
     parse_spec,
 )
-from service import guard
-from service.config import Settings, load_config
-from service.table import render_table
+from rlskg.service import guard
+from rlskg.service.config import Settings, load_config
+from rlskg.service.table import render_table
 
 DEFAULT_OUT = Path("build")
 
@@ -138,7 +138,7 @@ def serve_command(
     timeout: float | None,
 ) -> None:
     """Serve the dataset over SPARQL 1.1 with granian (RLSKG_* variables override these options)."""
-    from service import serve
+    from rlskg.service import serve
 
     started = time.perf_counter()
     folder = _build_folder(out, data, _is_remote(store_spec))

@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Config
 
-from graph.stores import parse_spec
-from graph.stores.auth import Credentials, RemoteAccess
+from rlskg.graph.stores import parse_spec
+from rlskg.graph.stores.auth import Credentials, RemoteAccess
 
 DEFAULTS: dict[str, Any] = {
     "STORE": "oxigraph",  # oxigraph | oxigraph:PATH | rdflib | sparql:QUERY_URL[,UPDATE_URL] (graph.stores)

@@ -24,25 +24,25 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from graph import store
-from service.metrics import STORE_ERROR
+from rlskg.graph import stores
+from rlskg.service.metrics import STORE_ERROR
 
 log = logging.getLogger("rlskg.service")
 
 # Store errors by HTTP status. User input (a bad query, bad data, a format we lack) is 4xx; a
 # query stopped for its cost is 503; only an evaluator crash is 500.
-STORE_ERRORS: dict[type[store.StoreError], int] = {
-    store.QuerySyntaxError: 400,
-    store.EvaluationError: 400,
-    store.DataSyntaxError: 400,
-    store.GraphNotFound: 404,
-    store.NotAcceptable: 406,
-    store.UnsupportedFormat: 415,
-    store.QueryTimeout: 503,
-    store.ResultTooLarge: 503,
-    store.StoreUnavailable: 503,
-    store.ForeignData: 409,
-    store.StoreCrashed: 500,
+STORE_ERRORS: dict[type[stores.StoreError], int] = {
+    stores.QuerySyntaxError: 400,
+    stores.EvaluationError: 400,
+    stores.DataSyntaxError: 400,
+    stores.GraphNotFound: 404,
+    stores.NotAcceptable: 406,
+    stores.UnsupportedFormat: 415,
+    stores.QueryTimeout: 503,
+    stores.ResultTooLarge: 503,
+    stores.StoreUnavailable: 503,
+    stores.ForeignData: 409,
+    stores.StoreCrashed: 500,
 }
 
 
@@ -116,7 +116,7 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
-def _store_error(error: store.StoreError) -> Response:
+def _store_error(error: stores.StoreError) -> Response:
     status = STORE_ERRORS.get(type(error), 500)
     request.environ[STORE_ERROR] = type(error).__name__  # for the metrics and the access log
     if status == 500:  # a crash below us; timeouts and size limits are the client's, and logged as such
@@ -136,6 +136,6 @@ def _unexpected(error: InternalServerError) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(store.StoreError, _store_error)
+    app.register_error_handler(stores.StoreError, _store_error)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(HTTPException, _http_error)

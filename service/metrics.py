@@ -1,32 +1,28 @@
-"""Request metrics (Prometheus) and the access log (JSON lines), from one WSGI wrapper.
+"""Request metrics (Prometheus): the registry, and what views leave for the metrics and the access log.
 
-A wrapper rather than Flask hooks: it reads the WSGI environ and the status line directly, where
-Flask's request proxies cost a microsecond or more per attribute on every request. Views leave
-what only they know (time in the store, the query, a store error) in the environ under
-``rlskg.*`` keys. Each app has its own registry, so tests and workers never share counters; with
-several worker processes each reports its own figures (label ``worker``, the process id).
+Views leave what only they know (time in the store, the query, a store error) in the WSGI environ
+under ``rlskg.*`` keys (Werkzeug's convention, e.g. ``werkzeug.profiler``); the outermost WSGI
+wrapper, ``rlskg.service.middleware.observer``, reads them once the answer is sent. Each app has
+its own registry, so tests and workers never share counters; with several worker processes each
+reports its own figures (label ``worker``, the process id).
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from graph.store import QueryTimeout
-
-access_log = logging.getLogger("rlskg.access")
-
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 STORE_MS, QUERY_TEXT, STORE_ERROR, ROUTE = "rlskg.store_ms", "rlskg.query", "rlskg.store_error", "rlskg.route"
-CACHE = "rlskg.cache"  # "hit", or "miss" for a shareable answer made afresh (service.responsecache)
+CACHE = (
+    "rlskg.cache"  # "hit", or "miss" for a shareable answer made afresh (service.middleware.response_cache)
+)
 
 
 def note(key: str, value: object) -> None:
@@ -94,57 +90,3 @@ def note_route() -> None:
     endless label values). Flask drops its request object before the wrapper could ask it."""
     rule = request.url_rule
     request.environ[ROUTE] = rule.rule if rule is not None else "unmatched"
-
-
-class Observer:
-    """WSGI wrapper: counts, times and logs every request."""
-
-    def __init__(self, app: Callable[..., Iterable[bytes]], metrics: Metrics, log_access: bool) -> None:
-        self.app, self.metrics, self.log_access = app, metrics, log_access
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        started = time.perf_counter()
-        sent: list[Any] = []
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            sent[:] = [status, headers]
-            return start_response(status, headers, exc_info)
-
-        self.metrics.in_flight.inc()
-        try:
-            return self.app(environ, start)
-        finally:
-            self.metrics.in_flight.dec()
-            seconds = time.perf_counter() - started
-            status = int(sent[0][:3]) if sent else 500
-            route = environ.get(ROUTE, "unmatched")
-            self.metrics.observe(route, environ["REQUEST_METHOD"], status, seconds)
-            if environ.get(STORE_ERROR) == QueryTimeout.__name__:
-                self.metrics.timeouts.inc()
-            cache = environ.get(CACHE)
-            if cache is not None:
-                self.metrics.cache[cache].inc()
-            if self.log_access:
-                self._log(environ, route, status, sent[1] if sent else [], seconds)
-
-    @staticmethod
-    def _log(
-        environ: dict[str, Any], route: str, status: int, headers: list[tuple[str, str]], seconds: float
-    ) -> None:
-        length = next((v for k, v in headers if k.lower() == "content-length"), None)
-        entry = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "remote": environ.get("REMOTE_ADDR"),
-            "method": environ["REQUEST_METHOD"],
-            "path": environ.get("PATH_INFO"),
-            "route": route,
-            "status": status,
-            "bytes": int(length) if length else None,
-            "ms": round(seconds * 1000, 2),
-            "store_ms": environ.get(STORE_MS),
-            "error": environ.get(STORE_ERROR),
-            "cache": environ.get(CACHE),
-            "query": environ.get(QUERY_TEXT),
-            "agent": (environ.get("HTTP_USER_AGENT") or "")[:200] or None,
-        }
-        access_log.info(json.dumps(entry, separators=(",", ":")))

@@ -19,8 +19,8 @@ from typing import Any
 from granian.constants import Interfaces
 from granian.server import Server
 
-from graph.store import Store
-from service import create_app
+from rlskg.graph.stores import Store
+from rlskg.service import create_app
 
 log = logging.getLogger("rlskg.service")
 
@@ -43,7 +43,7 @@ def run(
     # Fork (not spawn): workers inherit the loaded store instead of loading it again.
     multiprocessing.set_start_method("fork", force=True)
     server = Server(
-        "service:create_app",
+        "rlskg.service:create_app",
         address=host,
         port=port,
         interface=Interfaces.WSGI,

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from flask import current_app
 
-from graph.store import Store
-from service.config import Settings
+from rlskg.graph.stores import Store
+from rlskg.service.config import Settings
 
 if TYPE_CHECKING:
-    from service.metrics import Metrics
+    from rlskg.service.metrics import Metrics
 
 EXTENSION = "rlskg"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ontology.namespaces import PREFIXES
+from rlskg.ontology.namespaces import PREFIXES
 
 
 def _term(cell: dict[str, str]) -> str:

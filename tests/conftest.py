@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build_dataset
+from rlskg.graph.build import build_dataset
 
 
 @pytest.fixture(scope="session")

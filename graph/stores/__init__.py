@@ -1,7 +1,7 @@
 """Stores: the ``Store`` protocol (``base``), one module per backend, and the factory that opens
 the one a ``--store`` spec names. The service sees only ``Store``."""
 
-from graph.stores.base import (
+from rlskg.graph.stores.base import (
     DEFAULT_DATASET,
     EXTENSION_FORMATS,
     Answer,
@@ -26,7 +26,7 @@ from graph.stores.base import (
     content_version,
     file_format,
 )
-from graph.stores.factory import (
+from rlskg.graph.stores.factory import (
     DEFAULT_SPEC,
     StoreSpec,
     build_files,
@@ -36,9 +36,9 @@ from graph.stores.factory import (
     read_manifest_version,
     reopen,
 )
-from graph.stores.oxigraph import OxigraphStore
-from graph.stores.rdflib_dataset import RdflibStore
-from graph.stores.remote import RemoteStore
+from rlskg.graph.stores.oxigraph import OxigraphStore
+from rlskg.graph.stores.rdflib_dataset import RdflibStore
+from rlskg.graph.stores.remote import RemoteStore
 
 __all__ = [
     "DEFAULT_DATASET",

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from graph.manifest import MANIFEST, NQUADS, TRIG, Manifest
-from graph.stores.auth import RemoteAccess
-from graph.stores.base import Store, StoreUnavailable, content_version
-from graph.stores.oxigraph import OxigraphStore, read_state
-from graph.stores.rdflib_dataset import RdflibStore
-from graph.stores.remote import RemoteStore
-from ontology.namespaces import PREFIXES
+from rlskg.graph.manifest import MANIFEST, NQUADS, TRIG, Manifest
+from rlskg.graph.stores.auth import RemoteAccess
+from rlskg.graph.stores.base import Store, StoreUnavailable, content_version
+from rlskg.graph.stores.oxigraph import OxigraphStore, read_state
+from rlskg.graph.stores.rdflib_dataset import RdflibStore
+from rlskg.graph.stores.remote import RemoteStore
+from rlskg.ontology.namespaces import PREFIXES
 
 DEFAULT_SPEC = "oxigraph"
 
@@ -87,7 +87,7 @@ def empty_store(spec: StoreSpec, *, writable: bool = True, access: RemoteAccess 
 
 
 def reopen(spec: str) -> Store:
-    """A store's read-only twin in a fresh process (``Isolation.spec``; see service.evaluator)."""
+    """A store's read-only twin in a fresh process (``Isolation.spec``; see graph.stores.evaluator)."""
     return empty_store(parse_spec(spec), writable=False)
 
 

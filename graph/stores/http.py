@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from graph.stores.auth import Credentials, authorization
-from graph.stores.base import QueryTimeout, StoreUnavailable, too_large
+from rlskg.graph.stores.auth import Credentials, authorization
+from rlskg.graph.stores.base import QueryTimeout, StoreUnavailable, too_large
 
 CHUNK = 1 << 16
 CONNECT_TIMEOUT = 5.0  # seconds, also the limit of a request that has no deadline of its own

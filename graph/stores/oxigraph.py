@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.stores.base import (
+from rlskg.graph.stores.base import (
     COUNT_QUERY,
     DEFAULT_DATASET,
     EMPTY_VERSION,
@@ -64,7 +64,7 @@ class OxigraphStore:
     """An Oxigraph store, in memory or (``path``) on disk.
 
     ``timeout`` is not enforced here: Oxigraph cannot stop a running query in-process.
-    ``service.pool.ForkedStore`` runs reads in killable children to enforce it.
+    ``graph.stores.forked.ForkedStore`` runs reads in killable children to enforce it.
 
     On disk, ``load`` is idempotent: the files are loaded (replacing what the store held) only when
     their version differs from the one loaded last; updates made since survive restarts.

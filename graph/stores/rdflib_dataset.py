@@ -28,7 +28,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from graph.stores.base import (
+from rlskg.graph.stores.base import (
     DEFAULT_DATASET,
     EMPTY_VERSION,
     Answer,

@@ -23,9 +23,9 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from graph.stores import http
-from graph.stores.auth import RemoteAccess
-from graph.stores.base import (
+from rlskg.graph.stores import http
+from rlskg.graph.stores.auth import RemoteAccess
+from rlskg.graph.stores.base import (
     COUNT_QUERY,
     DEFAULT_DATASET,
     Answer,

@@ -56,7 +56,7 @@ def site(built_dataset: Path) -> Iterator[Site]:
     """`rlskg serve` on a free loopback port over the session's build (in a temp folder)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RLSKG_")} | {"RLSKG_ACCESS_LOG": "false"}
-    command = [sys.executable, "-m", "service.cli", "serve", "--out", str(built_dataset), "--port", str(port)]
+    command = [sys.executable, "-m", "rlskg", "serve", "--out", str(built_dataset), "--port", str(port)]
     process = subprocess.Popen(
         [*command, "--workers", "1", "--threads", "4"],
         cwd=ROOT,

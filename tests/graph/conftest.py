@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildResult, build_dataset
+from rlskg.graph.build import BuildResult, build_dataset
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SOURCES = DATA / "sources"

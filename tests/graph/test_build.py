@@ -9,11 +9,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
-from graph.build import BuildResult
-from graph.errors import GraphBuildError
-from graph.manifest import Manifest, file_hash
-from graph.validate import read_dataset
-from ontology.namespaces import GENID, GRAPH
+from rlskg.graph.build import BuildResult
+from rlskg.graph.errors import GraphBuildError
+from rlskg.graph.manifest import Manifest, file_hash
+from rlskg.graph.validate import read_dataset
+from rlskg.ontology.namespaces import GENID, GRAPH
 from tests.graph.conftest import ONTOLOGY, SOURCES, build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +81,7 @@ def test_two_builds_are_byte_identical(built: BuildResult, tmp_path: Path) -> No
 _BUILD_SCRIPT = """
 import sys
 from pathlib import Path
-from graph.build import build_dataset
+from rlskg.graph.build import build_dataset
 build_dataset(Path(sys.argv[1]), Path(sys.argv[2]), ontology_file=Path(sys.argv[3]), progress=lambda _l: None)
 """
 
@@ -131,7 +131,7 @@ def test_build_refuses_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
 
 
 def test_build_reports_progress(tmp_path: Path) -> None:
-    from graph.build import build_dataset
+    from rlskg.graph.build import build_dataset
 
     lines: list[str] = []
     build_dataset(tmp_path / "build", SOURCES, ontology_file=ONTOLOGY, progress=lines.append)

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import graph.commands
-from graph.build import build_dataset
-from graph.commands import build_command
+import rlskg.graph.commands
+from rlskg.graph.build import build_dataset
+from rlskg.graph.commands import build_command
 from tests.graph.conftest import ONTOLOGY, SOURCES
 
 
@@ -16,7 +16,7 @@ from tests.graph.conftest import ONTOLOGY, SOURCES
 def fixture_ontology(monkeypatch: pytest.MonkeyPatch) -> None:
     """Build against the fixture ontology, not ontology/rls.ttl."""
     monkeypatch.setattr(
-        graph.commands, "build_dataset", functools.partial(build_dataset, ontology_file=ONTOLOGY)
+        rlskg.graph.commands, "build_dataset", functools.partial(build_dataset, ontology_file=ONTOLOGY)
     )
 
 
@@ -42,6 +42,6 @@ def test_build_bad_source_exits_2_without_traceback(tmp_path: Path) -> None:
 
 
 def test_build_is_registered_on_the_cli() -> None:
-    from service.cli import main
+    from rlskg.cli import main
 
     assert main.commands["build"] is build_command

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.competency import COMPETENCY_DIR, CompetencyQuestion, load_questions
+from rlskg.graph.competency import COMPETENCY_DIR, CompetencyQuestion, load_questions
 
 EXPECTED_DIR = Path(__file__).parent / "competency"
 QUESTIONS = load_questions()

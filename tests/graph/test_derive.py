@@ -5,10 +5,10 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from graph.derive import derive_inferred, derive_simple, is_useful
-from graph.skolem import skolemize
-from graph.sources import load_sources
-from ontology.namespaces import GENID, RLS
+from rlskg.graph.derive import derive_inferred, derive_simple, is_useful
+from rlskg.graph.skolem import skolemize
+from rlskg.graph.sources import load_sources
+from rlskg.ontology.namespaces import GENID, RLS
 from tests.graph.conftest import ONTOLOGY, SOURCES
 
 PREFIXES = """

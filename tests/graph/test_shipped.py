@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.manifest import MANIFEST, Manifest
-from graph.validate import check_dataset
-from ontology.namespaces import GRAPH
+from rlskg.graph.manifest import MANIFEST, Manifest
+from rlskg.graph.validate import check_dataset
+from rlskg.ontology.namespaces import GRAPH
 
 
 @pytest.mark.slow

@@ -3,8 +3,8 @@
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph.skolem import skolem_iris, skolemize
-from ontology.namespaces import GENID
+from rlskg.graph.skolem import skolem_iris, skolemize
+from rlskg.ontology.namespaces import GENID
 from tests.graph.conftest import ONTOLOGY
 
 TWO_RESTRICTIONS = """

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import GraphBuildError
-from graph.sources import find_sources, load_sources, parse_source, source_key
-from ontology.namespaces import GRAPH, SRC
+from rlskg.graph.errors import GraphBuildError
+from rlskg.graph.sources import find_sources, load_sources, parse_source, source_key
+from rlskg.ontology.namespaces import GRAPH, SRC
 from tests.graph.conftest import SOURCES
 
 BAD_TURTLE = """@prefix rls: <https://w3id.org/rlskg/ontology/> .

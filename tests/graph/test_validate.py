@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph.build import BuildResult
-from graph.validate import check_dataset, shape_problems
-from ontology.problems import Problem
+from rlskg.graph.build import BuildResult
+from rlskg.graph.validate import check_dataset, shape_problems
+from rlskg.ontology.problems import Problem
 from tests.graph.conftest import build
 
 PREFIXES = """

@@ -7,10 +7,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 from rdflib.term import Node
 
-from graph.build import BuildResult
-from graph.validate import read_dataset
-from graph.void import is_entity
-from ontology.namespaces import BASE, DATA_LICENSE, DATASET_IRI, DOWNLOAD, GRAPH, RLS, SRC
+from rlskg.graph.build import BuildResult
+from rlskg.graph.validate import read_dataset
+from rlskg.graph.void import is_entity
+from rlskg.ontology.namespaces import BASE, DATA_LICENSE, DATASET_IRI, DOWNLOAD, GRAPH, RLS, SRC
 
 DATASET = URIRef(DATASET_IRI)
 _Triple = tuple[Node, Node, Node]

@@ -7,8 +7,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from graph.writer import nquads_text, trig_text, turtle_text
-from ontology.namespaces import GRAPH, RLS
+from rlskg.graph.writer import nquads_text, trig_text, turtle_text
+from rlskg.ontology.namespaces import GRAPH, RLS
 
 EX = "http://example.org/"
 AWKWARD: list[tuple[Node, Node, Node]] = [

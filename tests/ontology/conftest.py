@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ontology.check import CheckReport, check_ontology
-from ontology.source import EDIT_FILE
+from rlskg.ontology.check import CheckReport, check_ontology
+from rlskg.ontology.source import EDIT_FILE
 
 MINI = Path(__file__).resolve().parent.parent / "data" / "mini-ontology" / "mini-ontology.ttl"
 EDIT_FILES = {"mini": MINI, "rls": EDIT_FILE}

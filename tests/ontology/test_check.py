@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph import commands
-from graph.commands import check_command
-from ontology.check import CheckReport, check_ontology
-from ontology.commands import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, print_report
-from ontology.problems import Problem
+from rlskg.graph import commands
+from rlskg.graph.commands import check_command
+from rlskg.ontology.check import CheckReport, check_ontology
+from rlskg.ontology.commands import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, print_report
+from rlskg.ontology.problems import Problem
 from tests.ontology.conftest import MINI
 from tests.ontology.variants import write_variant
 

@@ -5,9 +5,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from rdflib.namespace import RDFS
 
-from ontology.commands import docs_command
-from ontology.namespaces import IAO_DEFINITION, RLS
-from ontology.source import load_ontology
+from rlskg.ontology.commands import docs_command
+from rlskg.ontology.namespaces import IAO_DEFINITION, RLS
+from rlskg.ontology.source import load_ontology
 
 
 def test_docs_show_labels_and_definitions(edit_file: Path, tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from ontology.commands import fmt_command
-from ontology.fmt import UNORDERED_LISTS, canonical_text, format_file, format_graph, is_canonical
-from ontology.source import parse_turtle
+from rlskg.ontology.commands import fmt_command
+from rlskg.ontology.fmt import UNORDERED_LISTS, canonical_text, format_file, format_graph, is_canonical
+from rlskg.ontology.source import parse_turtle
 from tests.ontology.variants import write_variant
 
 

@@ -7,10 +7,10 @@ from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ontology.check import CheckReport
-from ontology.fmt import canonical_text
-from ontology.namespaces import RLS
-from ontology.owlapi import OwlApiError, OwlApiUnavailable, check_profile, owlapi_classpath, save_turtle
+from rlskg.ontology.check import CheckReport
+from rlskg.ontology.fmt import canonical_text
+from rlskg.ontology.namespaces import RLS
+from rlskg.ontology.owlapi import OwlApiError, OwlApiUnavailable, check_profile, owlapi_classpath, save_turtle
 from tests.ontology.variants import load, own_terms, write_variant
 
 pytestmark = pytest.mark.reasoner

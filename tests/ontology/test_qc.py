@@ -8,10 +8,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, OBOINOWL, RLS
-from ontology.problems import Problem
-from ontology.qc import QC_DIR, SHAPES_FILE, load_queries, packaged_queries, run_queries, validate_shapes
-from ontology.source import load_ontology, ontology_iri
+from rlskg.ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, OBOINOWL, RLS
+from rlskg.ontology.problems import Problem
+from rlskg.ontology.qc import (
+    QC_DIR,
+    SHAPES_FILE,
+    load_queries,
+    packaged_queries,
+    run_queries,
+    validate_shapes,
+)
+from rlskg.ontology.source import load_ontology, ontology_iri
 from tests.ontology.variants import load, own_terms, write_variant
 
 

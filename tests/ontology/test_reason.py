@@ -6,11 +6,11 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF
 
-from ontology.check import CheckReport
-from ontology.namespaces import RLS
-from ontology.problems import Problem
-from ontology.reason import ReasonerResult, load_expected, reason
-from ontology.source import OntologySourceError
+from rlskg.ontology.check import CheckReport
+from rlskg.ontology.namespaces import RLS
+from rlskg.ontology.problems import Problem
+from rlskg.ontology.reason import ReasonerResult, load_expected, reason
+from rlskg.ontology.source import OntologySourceError
 from tests.ontology.variants import (
     add_unsatisfiable_class,
     declassify,

@@ -9,8 +9,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import OWL, RDF
 
-from ontology.release import write_release
-from ontology.source import load_ontology, parse_turtle
+from rlskg.ontology.release import write_release
+from rlskg.ontology.source import load_ontology, parse_turtle
 
 
 # rdflib's own JSON-LD parser builds a ConjunctiveGraph, which rdflib 7.6 deprecates.

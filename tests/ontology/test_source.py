@@ -6,7 +6,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from ontology.source import (
+from rlskg.ontology.source import (
     CATALOG_FILE,
     EDIT_FILE,
     IMPORTS_DIR,

@@ -12,10 +12,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from ontology.fmt import format_graph
-from ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, RLS
-from ontology.reason import EXPECTED_NAME, load_expected
-from ontology.source import CATALOG_NAME, catalog_for, parse_turtle
+from rlskg.ontology.fmt import format_graph
+from rlskg.ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, RLS
+from rlskg.ontology.reason import EXPECTED_NAME, load_expected
+from rlskg.ontology.source import CATALOG_NAME, catalog_for, parse_turtle
 
 BROKEN = RLS["BrokenTerm"]
 

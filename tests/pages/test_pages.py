@@ -30,7 +30,10 @@ def parse(data: bytes, media_type: str) -> Graph:
     return Graph().parse(data=triples, format="nt")
 
 
-@pytest.mark.parametrize("name", ["service.resource", "service.xref", "service.diagram", "service.pages"])
+@pytest.mark.parametrize(
+    "name",
+    ["service.pages.describe", "service.pages.xref", "service.pages.diagram", "service.pages.document"],
+)
 def test_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0

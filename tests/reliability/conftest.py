@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.state import EXTENSION
+from rlskg.service.state import EXTENSION
 from tests.service.conftest import (
     app as app,
 )

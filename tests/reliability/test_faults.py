@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import GraphBuildError
+from rlskg.graph.errors import GraphBuildError
 from tests.graph.conftest import SOURCES, build
 from tests.service.conftest import COUNT, TOKEN, TRIPLES
 from tests.service.test_server import RUNAWAY, Server, descendants, start, stop

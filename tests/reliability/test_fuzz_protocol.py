@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service import close_app
+from rlskg.service import close_app
 from tests.service.conftest import make_app
 
 # Each example is bounded twice: by the service's own time limit, and by hypothesis's deadline.

@@ -110,7 +110,7 @@ def test_serve_data_with_hostile_rdfxml_exits_2_without_reading_or_expanding(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(body)
-    command = [sys.executable, "-m", "service.cli", "query", "ASK { ?s ?p ?o }", "--data", str(path)]
+    command = [sys.executable, "-m", "rlskg", "query", "ASK { ?s ?p ?o }", "--data", str(path)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=60, check=False)
     assert result.returncode == 2, result.stderr
     assert b"root:" not in result.stdout + result.stderr
@@ -120,7 +120,7 @@ def test_serve_data_with_hostile_rdfxml_exits_2_without_reading_or_expanding(
 def test_serve_data_fixture_still_loads() -> None:
     """The guard leaves ordinary files alone (DATA is TriG)."""
     result = subprocess.run(
-        [sys.executable, "-m", "service.cli", "query", "ASK { ?s ?p ?o }", "--data", str(DATA)],
+        [sys.executable, "-m", "rlskg", "query", "ASK { ?s ?p ?o }", "--data", str(DATA)],
         cwd=ROOT,
         capture_output=True,
         timeout=60,

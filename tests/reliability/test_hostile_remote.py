@@ -35,7 +35,7 @@ TARGETS = [
 @pytest.fixture(scope="module")
 def mistaken(request: pytest.FixtureRequest) -> Flask:
     """An app whose allow-list holds every hostile target (an operator's mistake)."""
-    from service import close_app
+    from rlskg.service import close_app
     from tests.service.conftest import make_app
 
     application = make_app(TOKEN=TOKEN, SERVICE_ALLOWLIST=TARGETS)

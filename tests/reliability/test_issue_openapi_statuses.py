@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from service.openapi import document
+from rlskg.service.protocol.openapi import document
 from tests.service.conftest import bearer
 
 

@@ -1,4 +1,4 @@
-"""Regressions in the SPARQL scanner (service.sparqlscan), found by this suite.
+"""Regressions in the SPARQL scanner (service.guard.lexical), found by this suite.
 
 1. ``?a<?b&&((((1))))&&?c>?d`` lexes as an IRI but Oxigraph parses comparisons around nested
    brackets: a million of them passed the depth limit and crashed the evaluator (SIGSEGV, 500).
@@ -13,8 +13,8 @@ import tracemalloc
 
 from flask.testing import FlaskClient
 
-from service import sparqlscan
-from service.sparqlscan import scan
+import rlskg.service.guard.lexical as lexical
+from rlskg.service.guard.lexical import scan
 
 
 def _comparison_nest(depth: int) -> str:
@@ -38,7 +38,7 @@ def test_get_sparql_comparison_nest_is_400_not_a_crash(client: FlaskClient) -> N
 
 def test_scan_of_a_large_text_is_fast_small_and_not_cached() -> None:
     values = "SELECT * FROM <http://g/> WHERE { VALUES ?x { " + "(1) " * 100_000 + "} }"
-    before = sparqlscan._scan.cache_info().currsize
+    before = lexical._scan.cache_info().currsize
     tracemalloc.start()
     began = time.perf_counter()
     found = scan(values)
@@ -47,7 +47,7 @@ def test_scan_of_a_large_text_is_fast_small_and_not_cached() -> None:
     tracemalloc.stop()
     assert found.has_dataset_clause and found.depth == 3
     assert peak < 10_000_000, peak  # was ~25 MB for this text
-    assert sparqlscan._scan.cache_info().currsize == before
+    assert lexical._scan.cache_info().currsize == before
     assert seconds < 10  # ~2 s under tracemalloc on a 2-core machine
 
 

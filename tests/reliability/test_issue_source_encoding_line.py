@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import GraphBuildError
-from graph.sources import parse_source
+from rlskg.graph.errors import GraphBuildError
+from rlskg.graph.sources import parse_source
 from tests.graph.conftest import SOURCES
 
 

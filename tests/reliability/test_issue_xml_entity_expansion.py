@@ -7,7 +7,7 @@ service.guard.entity_refusal now measures the expansion before anything is parse
 
 from __future__ import annotations
 
-from service.guard import entity_refusal
+from rlskg.service.guard.xml_entities import entity_refusal
 from tests.reliability.test_hostile_rdfxml import document, laughs
 
 

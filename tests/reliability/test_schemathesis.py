@@ -12,12 +12,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service import conneg
+from rlskg.service.protocol import negotiation
 from tests.service.conftest import TOKEN, make_app
 
 TEXT_BODIES = sorted(
     {"application/sparql-query", "application/sparql-update"}
-    | {t for t in conneg.RDF_INPUT_TYPES if "json" not in t and "xml" not in t}
+    | {t for t in negotiation.RDF_INPUT_TYPES if "json" not in t and "xml" not in t}
 )
 
 

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph
 
-from service import close_app, create_app
+from rlskg.service import close_app, create_app
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "service-mini.trig"
 TOKEN = "s3cret-token-for-tests"

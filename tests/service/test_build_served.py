@@ -8,8 +8,8 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from ontology.namespaces import GRAPH, SD
-from service import close_app, create_app
+from rlskg.ontology.namespaces import GRAPH, SD
+from rlskg.service import close_app, create_app
 from tests.service.conftest import parse
 
 

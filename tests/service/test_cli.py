@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from service.cli import main
+from rlskg.cli import main
 from tests.service.conftest import DATA, TRIPLES
 
 LABELS = "SELECT ?c ?l WHERE { ?c rdfs:label ?l } ORDER BY ?l"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service import conneg
+from rlskg.service.protocol import negotiation
 
 JSON, XML, CSV, TSV = (
     "application/sparql-results+json",
@@ -32,7 +32,7 @@ TTL, NT, RDFXML, JSONLD = "text/turtle", "application/n-triples", "application/r
     ],
 )
 def test_negotiate_ranks_by_quality_then_preference(accept: str | None, solutions: str, graph: str) -> None:
-    negotiated = conneg.negotiate(accept, None)
+    negotiated = negotiation.negotiate(accept, None)
     assert (negotiated.solutions[0] if negotiated.solutions else None) == solutions
     assert (negotiated.graph[0] if negotiated.graph else None) == graph
 
@@ -54,27 +54,27 @@ def test_negotiate_ranks_by_quality_then_preference(accept: str | None, solution
 def test_negotiate_format_parameter_overrides_accept(
     name: str, solutions: tuple[str], graph: tuple[str]
 ) -> None:
-    negotiated = conneg.negotiate("text/csv", name)
+    negotiated = negotiation.negotiate("text/csv", name)
     assert (negotiated.solutions, negotiated.graph) == (solutions, graph)
 
 
 def test_negotiate_unknown_format_raises() -> None:
-    with pytest.raises(conneg.UnknownFormat, match="unknown format 'yaml'"):
-        conneg.negotiate(None, "yaml")
+    with pytest.raises(negotiation.UnknownFormat, match="unknown format 'yaml'"):
+        negotiation.negotiate(None, "yaml")
 
 
 def test_negotiate_nothing_acceptable_gives_empty_lists() -> None:
-    negotiated = conneg.negotiate("image/png", None)
+    negotiated = negotiation.negotiate("image/png", None)
     assert negotiated.solutions == () and negotiated.graph == ()
 
 
 def test_negotiate_browser_gets_displayable_types() -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    negotiated = conneg.negotiate(browser, None)
+    negotiated = negotiation.negotiate(browser, None)
     assert negotiated.browser
     assert negotiated.content_type(negotiated.graph[0]) == "text/plain; charset=utf-8"
     assert negotiated.content_type(negotiated.solutions[0]) == "application/json"
-    assert not conneg.negotiate("text/html, text/turtle", None).browser
+    assert not negotiation.negotiate("text/html, text/turtle", None).browser
 
 
 @pytest.mark.parametrize(
@@ -82,15 +82,15 @@ def test_negotiate_browser_gets_displayable_types() -> None:
     [("application/json", "application/json"), ("text/xml", "text/xml"), ("*/*", JSON), (JSON, JSON)],
 )
 def test_negotiate_labels_answer_with_the_alias_asked_for(accept: str, label: str) -> None:
-    negotiated = conneg.negotiate(accept, None)
+    negotiated = negotiation.negotiate(accept, None)
     assert negotiated.content_type(negotiated.solutions[0]) == label
 
 
 def test_dataset_formats_carry_graph_names() -> None:
-    types = [f.media_type for f in conneg.DATASET_FORMATS]
+    types = [f.media_type for f in negotiation.DATASET_FORMATS]
     assert types == ["application/trig", "application/n-quads", "application/ld+json"]
 
 
 def test_content_type_adds_charset_to_text() -> None:
-    assert conneg.content_type(TSV) == "text/tab-separated-values; charset=utf-8"
-    assert conneg.content_type(JSON) == JSON
+    assert negotiation.content_type(TSV) == "text/tab-separated-values; charset=utf-8"
+    assert negotiation.content_type(JSON) == JSON

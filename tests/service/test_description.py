@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
-from ontology.namespaces import SD
-from service import close_app, create_app
+from rlskg.ontology.namespaces import SD
+from rlskg.service import close_app, create_app
 from tests.service.conftest import DATA, GRAPH, TRIPLES, parse
 
 ENDPOINT = URIRef("http://localhost/sparql")

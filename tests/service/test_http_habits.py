@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
+from rlskg.service import create_app
 from tests.service.conftest import COUNT, GRAPH, TRIPLES, bearer
 
 ALL = "SELECT * WHERE { ?s ?p ?o }"

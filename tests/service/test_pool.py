@@ -1,4 +1,4 @@
-"""service.pool: evaluation in forked children, with a time limit that really stops the work."""
+"""graph.stores.forked: evaluation in forked children, with a time limit that really stops the work."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph.store import (
+from rlskg.graph.stores import (
     QueryDataset,
     QuerySyntaxError,
     QueryTimeout,
@@ -19,7 +19,7 @@ from graph.store import (
     StoreUnavailable,
     open_store,
 )
-from service.pool import ForkedStore
+from rlskg.graph.stores.forked import ForkedStore
 from tests.service.conftest import DATA, GRAPH, TRIPLES
 
 CSV = ResultFormats(("text/csv",), ("application/n-triples",))

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import pytest
 
-from service.remote import first_refusal, refusal
-from service.sparqlscan import Remote
+from rlskg.service.guard.federation import first_refusal, refusal
+from rlskg.service.guard.lexical import Remote
 
 PUBLIC = "93.184.215.14"
 

@@ -1,4 +1,4 @@
-"""The response cache (service.responsecache): repeated GETs answered without the store, and never stale."""
+"""The response cache (service.middleware.response_cache): repeated GETs answered without the store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 
-from service.state import EXTENSION
+from rlskg.service.state import EXTENSION
 from tests.service.conftest import COUNT, TOKEN, TRIPLES, bearer
 
 INSERT = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 1 } }"

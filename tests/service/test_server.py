@@ -88,7 +88,7 @@ def running_process(pid: int) -> bool:
 
 def start(*options: str) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "service.cli", "serve", "--data", str(DATA)]
+    command = [sys.executable, "-m", "rlskg", "serve", "--data", str(DATA)]
     env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
     started = time.monotonic()
     process = subprocess.Popen(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.sparqlscan import Remote, scan
+from rlskg.service.guard.lexical import Remote, scan
 
 TARGET = "http://example.org/sparql"
 

@@ -1,4 +1,4 @@
-"""graph.store: the embedded Oxigraph store behind the Store interface."""
+"""graph.stores: the embedded Oxigraph store behind the Store interface."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib.namespace import RDFS
 
-from graph.store import (
+from rlskg.graph.stores import (
     DataSyntaxError,
     EvaluationError,
     GraphNotFound,

@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from graph.publish import publish
-from graph.stores.http import request
-from graph.stores.remote import RemoteStore
-from service import close_app, create_app
+from rlskg.graph.publish import publish
+from rlskg.graph.stores.http import request
+from rlskg.graph.stores.remote import RemoteStore
+from rlskg.service import close_app, create_app
 
 ASK = "query=ASK%20%7B%7D"
 VIRTUOSO_INI = Path(__file__).with_name("virtuoso.ini")

@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 
-from graph.competency import CompetencyQuestion, load_questions
-from graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
-from service import close_app, create_app
+from rlskg.graph.competency import CompetencyQuestion, load_questions
+from rlskg.graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
+from rlskg.service import close_app, create_app
 from tests.graph.test_competency import EXPECTED_DIR
 from tests.stores.conftest import OxigraphServer, VirtuosoServer
 

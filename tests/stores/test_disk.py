@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 
-from graph.stores import ForeignData, OxigraphStore, QueryDataset, ResultFormats, open_store
-from service.pool import ForkedStore
+from rlskg.graph.stores import ForeignData, OxigraphStore, QueryDataset, ResultFormats, open_store
+from rlskg.graph.stores.forked import ForkedStore
 
 CSV = ResultFormats(("text/csv",), ("application/n-triples",))
 UNION = QueryDataset(union_default_graph=True)

@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graph.publish import PublishError, publish
-from graph.stores.auth import Credentials
-from graph.stores.http import request
-from service.cli import main
+from rlskg.cli import main
+from rlskg.graph.publish import PublishError, publish
+from rlskg.graph.stores.auth import Credentials
+from rlskg.graph.stores.http import request
 from tests.stores.conftest import OxigraphServer, VirtuosoServer, free_port, start_oxigraph
 
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from graph.stores.http import request
+from rlskg.graph.stores.http import request
 from tests.stores.conftest import OxigraphServer, VirtuosoServer, free_port, start_oxigraph
 
 TOKEN = "s3cret-token-for-tests"

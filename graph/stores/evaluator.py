@@ -1,0 +1,115 @@
+"""The evaluator side of ``graph.stores.forked``: the loop a child process runs, and the frames it speaks.
+
+A child answers reads on its socket: one length-prefixed request frame in (a pickled operation
+name and its arguments), one answer frame out, until the parent hangs up. A forked child runs
+``child_main`` on the store it inherited; a store that cannot cross a fork (RocksDB on disk) is
+reopened by a fresh interpreter started as ``python -m graph.stores.evaluator SPEC FD``.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from typing import NoReturn
+
+from rlskg.graph.stores import Answer, Store, StoreCrashed, StoreError, StoreUnavailable, reopen
+
+READ_OPERATIONS = frozenset({"query", "get_graph", "get_dataset"})
+# Oxigraph's parser and evaluator recurse: a big stack lets deep (but allowed) queries through
+# where a server thread's stack (2 MiB or less) would overflow. Pages are only used when touched.
+CHILD_STACK_BYTES = 256 * 1024 * 1024
+
+
+_LENGTH = struct.Struct("!Q")
+
+
+def send(sock: socket.socket, payload: bytes) -> None:
+    """One frame: an 8-byte length, then the payload."""
+    sock.sendall(_LENGTH.pack(len(payload)) + payload)
+
+
+def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytearray:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        if deadline is not None:
+            sock.settimeout(max(deadline - time.monotonic(), 0.0001))  # TimeoutError past it
+        count = sock.recv_into(view[got:])
+        if count == 0:
+            raise EOFError("the other end closed the connection")
+        got += count
+    return buffer
+
+
+def recv(sock: socket.socket, deadline: float | None = None) -> bytearray:
+    (size,) = _LENGTH.unpack(_recv_exact(sock, _LENGTH.size, deadline))
+    return _recv_exact(sock, size, deadline)
+
+
+def _serve(sock: socket.socket, inner: Store) -> None:
+    """The child's loop: one request frame in, one answer frame out, until the parent hangs up.
+
+    An answer is ``ok\0<media type>\0<kind>\0<body>``; an error is ``er`` and a pickled StoreError.
+    """
+    while True:
+        try:
+            operation, arguments = pickle.loads(recv(sock))
+        except (EOFError, OSError):
+            return
+        try:
+            if operation not in READ_OPERATIONS:
+                raise StoreUnavailable(f"{operation} is not a read")
+            answer: Answer = getattr(inner, operation)(**arguments)
+            reply = b"\0".join((b"ok", answer.media_type.encode(), answer.kind.encode(), answer.body))
+        except StoreError as error:
+            reply = b"er" + pickle.dumps(error)
+        except Exception as error:  # report any other failure rather than hang the parent
+            crash = StoreCrashed(f"the evaluator failed: {type(error).__name__}: {error}")
+            reply = b"er" + pickle.dumps(crash)
+        send(sock, reply)
+
+
+def child_main(sock: socket.socket, inner: Store, *, forked: bool = True) -> NoReturn:
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server; we exit on EOF
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if forked:
+            # Keep only stdio and our pipe: an inherited client socket or listening socket held
+            # open here would keep connections from closing, and another child's pipe from EOF.
+            # (After exec nothing was inherited, and the store's own files must stay open.)
+            keep = sock.fileno()
+            os.closerange(3, keep)
+            os.closerange(keep + 1, 1 << 20)
+        threading.stack_size(CHILD_STACK_BYTES)
+        worker = threading.Thread(target=_serve, args=(sock, inner), daemon=True)
+        worker.start()
+        worker.join()
+    finally:
+        os._exit(0)
+
+
+def exec_child(sock: socket.socket, spec: str) -> NoReturn:
+    """Start afresh (graph.stores.evaluator) on the socket: a store that cannot cross a fork reopens."""
+    try:
+        os.set_inheritable(sock.fileno(), True)
+        os.execv(
+            sys.executable, [sys.executable, "-m", "rlskg.graph.stores.evaluator", spec, str(sock.fileno())]
+        )
+    finally:
+        os._exit(1)
+
+
+def main(argv: list[str]) -> None:
+    spec, fd = argv
+    sock = socket.socket(fileno=int(fd))
+    child_main(sock, reopen(spec), forked=False)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

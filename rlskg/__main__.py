@@ -1,0 +1,5 @@
+"""``python -m rlskg``: the same command line as ``rlskg``."""
+
+from rlskg.cli import main
+
+main()

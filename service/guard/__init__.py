@@ -1,0 +1,44 @@
+"""The checks a request passes before any store sees it.
+
+A query or update: its lexical scan (``lexical``), nesting depth, and SERVICE / LOAD targets
+against the allow-list (``federation``). An RDF/XML body: its XML entities (``xml_entities``).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from rlskg.ontology.namespaces import PREFIXES
+from rlskg.service import errors
+from rlskg.service.config import Settings
+from rlskg.service.guard import federation
+from rlskg.service.guard.lexical import Scan, scan
+from rlskg.service.guard.xml_entities import entity_refusal
+
+
+def check(text: str, settings: Settings) -> Scan:
+    """Scan ``text`` (with the prefixes stores declare) and refuse what must not run.
+
+    :raise 400: brackets nested deeper than MAX_QUERY_DEPTH (Oxigraph's parser recurses).
+    :raise 403: a SERVICE or LOAD target outside the allow-list, or on a private address.
+    """
+    found = scan(text, PREFIXES, settings.max_query_depth)
+    if found.depth > settings.max_query_depth:
+        errors.bad_request(
+            f"the query nests brackets {found.depth} deep; the limit is {settings.max_query_depth}"
+        )
+    reason = federation.first_refusal(found.remote, settings.service_allowlist)
+    if reason is not None:
+        errors.forbidden(reason)
+    return found
+
+
+def check_rdf_body(data: bytes, media_type: str, limit: int) -> None:
+    """Refuse an RDF/XML body whose entities would blow up in the parser.
+
+    :raise 413: naming what is refused.
+    """
+    if ox.RdfFormat.from_media_type(media_type) == ox.RdfFormat.RDF_XML:
+        reason = entity_refusal(data, limit)
+        if reason is not None:
+            errors.too_large(reason)

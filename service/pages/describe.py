@@ -1,0 +1,94 @@
+"""Local IRIs and the SPARQL that describes them: the queries of ``service/queries/*.rq``, bound to
+one IRI and run through the store interface, so that pages work over any store.
+
+The base ``https://w3id.org/rlskg/`` is mapped onto wherever the service runs: the IRI
+``https://w3id.org/rlskg/ontology/Leg`` is served at ``/ontology/Leg``.
+
+>>> iri_for("ontology/Leg"), iri_for("id/source/nhs"), iri_for("id/nothing/x"), iri_for("ontology/a b")
+('https://w3id.org/rlskg/ontology/Leg', 'https://w3id.org/rlskg/id/source/nhs', None, None)
+>>> local_path("https://w3id.org/rlskg/id/source/nhs"), local_path("http://purl.obolibrary.org/obo/X")
+('/id/source/nhs', None)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from rlskg.graph.stores import QueryDataset, ResultFormats, Store
+from rlskg.ontology.namespaces import BASE, ONTOLOGY_IRI
+
+QUERY_DIR = Path(__file__).parent / "queries"
+# What a local IRI may look like: the ontology, a term, or a data node of a known kind. The name is
+# restricted to characters that need no escaping in a SPARQL IRI, so binding one is safe.
+_LOCAL = re.compile(
+    r"ontology(/[A-Za-z0-9._~-]+)?|id/(source|association|figure|population|agent|work)/[A-Za-z0-9._~-]+"
+)
+GENID = BASE + ".well-known/genid/"
+UNION = QueryDataset(union_default_graph=True)
+TRIPLES = ResultFormats((), ("application/n-triples",))
+SOLUTIONS = ResultFormats(("application/sparql-results+json",), ())
+
+
+def iri_for(path: str) -> str | None:
+    """The local IRI served at ``/<path>``, or None when the path names no local IRI."""
+    return BASE + path if _LOCAL.fullmatch(path) else None
+
+
+def local_path(iri: str) -> str | None:
+    """Where this service serves a local IRI (its path), or None for a foreign or blank-node IRI."""
+    if not iri.startswith(BASE) or iri.startswith(GENID):
+        return None
+    rest = iri[len(BASE) :]
+    return "/" + rest if _LOCAL.fullmatch(rest) else None
+
+
+def is_ontology(iri: str) -> bool:
+    return iri == ONTOLOGY_IRI
+
+
+@lru_cache(maxsize=32)
+def load_query(name: str) -> str:
+    """The text of ``service/queries/<name>.rq``."""
+    return (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def bind(sparql: str, iri: str) -> str:
+    """``sparql`` with every ``?this`` replaced by ``<iri>`` (a checked IRI: see ``iri_for``).
+
+    >>> bind("ASK { ?this ?p ?thistle }", "https://w3id.org/rlskg/ontology/Leg")
+    'ASK { <https://w3id.org/rlskg/ontology/Leg> ?p ?thistle }'
+    """
+    node = ox.NamedNode(iri)  # raises ValueError for anything that is not an IRI
+    return re.sub(r"\?this\b", lambda _match: str(node), sparql)
+
+
+def construct(store: Store, name: str, iri: str, timeout: float, max_bytes: int) -> list[ox.Triple]:
+    """The triples a CONSTRUCT query of ``service/queries`` gives for ``iri``."""
+    answer = store.query(
+        bind(load_query(name), iri), formats=TRIPLES, dataset=UNION, timeout=timeout, max_bytes=max_bytes
+    )
+    return [quad.triple for quad in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def select(
+    store: Store, name: str, timeout: float, max_bytes: int, iri: str | None = None
+) -> list[dict[str, str]]:
+    """The rows of a SELECT query of ``service/queries``: variable -> value (IRIs and literals alike)."""
+    sparql = load_query(name) if iri is None else bind(load_query(name), iri)
+    answer = store.query(sparql, formats=SOLUTIONS, dataset=UNION, timeout=timeout, max_bytes=max_bytes)
+    data: dict[str, Any] = json.loads(answer.body)
+    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+
+
+def exists(store: Store, iri: str, timeout: float) -> bool:
+    """Whether the graph says anything about ``iri``."""
+    answer = store.query(
+        bind(load_query("resource-exists"), iri), formats=SOLUTIONS, dataset=UNION, timeout=timeout
+    )
+    return bool(json.loads(answer.body)["boolean"])

@@ -1,0 +1,191 @@
+"""Linked-data pages: every local IRI answers 303 See Other to its document under /doc/, and the
+document negotiates HTML (a page), Turtle, JSON-LD, RDF/XML or N-Triples (the description).
+
+``/ontology/Leg`` -> 303 -> ``/doc/ontology/Leg`` (or ``/doc/ontology/Leg.ttl``, ``.jsonld``,
+``.rdf``, ``.nt``, ``.html`` to choose without Accept). The ontology IRI ``/ontology`` gives its
+pyLODE documentation to browsers and the ontology graph to programs. Unknown IRIs are 404.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from rlskg.graph.stores import ResultFormats
+from rlskg.ontology.namespaces import GRAPH, PREFIXES
+from rlskg.service import errors
+from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_ontology, load_query
+from rlskg.service.pages.diagram import Diagram, Node, layout
+from rlskg.service.pages.ontodocs import OntologyDocs
+from rlskg.service.pages.view import Page, add_hierarchy, build_page
+from rlskg.service.protocol import conditional, negotiation
+from rlskg.service.state import state
+
+bp = Blueprint("pages", __name__)
+DOCS_EXTENSION = "rlskg.ontology-docs"
+HTML = "text/html"
+DOC_FORMATS = tuple(
+    f
+    for f in negotiation.GRAPH_FORMATS
+    if f.media_type in ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples")
+)
+SUFFIXES = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+    "html": HTML,
+}
+
+
+@bp.record_once
+def _init(setup: BlueprintSetupState) -> None:
+    setup.app.extensions[DOCS_EXTENSION] = OntologyDocs(setup.app.extensions["rlskg"].settings.out)
+
+
+def wants_html(accept_header: str | None) -> bool:
+    """Whether a client prefers HTML to every RDF format we have (``*/*`` alone gets RDF).
+
+    >>> wants_html("text/html,application/xhtml+xml,*/*;q=0.8"), wants_html("text/turtle"), wants_html(None)
+    (True, False, False)
+    """
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    named = {item.split(";", 1)[0].strip().lower(): q for item, q in accept}
+    html = max(named.get(HTML, 0), named.get("application/xhtml+xml", 0))
+    rdf = max((accept.quality(f.media_type) for f in DOC_FORMATS), default=0)
+    return html > 0 and html >= rdf
+
+
+def negotiate(suffix: str | None) -> str:
+    """The media type of a document: the suffix's, else HTML or the best RDF format by Accept."""
+    if suffix is not None:
+        return SUFFIXES[suffix]
+    header = request.headers.get("Accept")
+    if wants_html(header):
+        return HTML
+    ranked = negotiation.negotiate(header, None, DOC_FORMATS).graph
+    if not ranked:
+        errors.not_acceptable(f"a document is available as text/html, {negotiation.supported(DOC_FORMATS)}")
+    return ranked[0]
+
+
+def not_found(iri: str | None) -> Response:
+    """404: a page for browsers, the usual error body for programs."""
+    message = f"<{iri}> is not in this graph" if iri else f"{request.path} is not a resource of this graph"
+    if wants_html(request.headers.get("Accept")):
+        body = render_template("not_found.html", iri=iri, message=message)
+        return Response(body, 404, content_type="text/html; charset=utf-8")
+    return errors.render(404, "Not Found", message)
+
+
+def see_other(path: str) -> Response:
+    """303 from a local IRI to its document, when the graph knows the IRI."""
+    iri = iri_for(path)
+    current = state()
+    if iri is None or not (is_ontology(iri) or exists(current.store, iri, current.settings.query_timeout)):
+        return not_found(iri)
+    response = Response(status=303, headers={"Location": "/doc/" + path, "Vary": "Accept"})
+    return response
+
+
+@bp.get("/ontology", defaults={"name": ""}, strict_slashes=False)
+@bp.get("/ontology/<name>")
+def ontology_term(name: str) -> Response:
+    return see_other("ontology/" + name if name else "ontology")
+
+
+@bp.get("/id/<kind>/<name>")
+def data_node(kind: str, name: str) -> Response:
+    return see_other(f"id/{kind}/{name}")
+
+
+def _split(path: str) -> tuple[str, str | None]:
+    stem, dot, suffix = path.rpartition(".")
+    return (stem, suffix) if dot and suffix in SUFFIXES else (path, None)
+
+
+@bp.get("/doc/<path:path>")
+def document(path: str) -> Response:
+    stem, suffix = _split(path)
+    iri = iri_for(stem)
+    if iri is None:
+        return not_found(None)
+    media_type = negotiate(suffix)
+    current = state()
+    tag = conditional.read_tag(current.store.version, request, media_type)
+    cached = conditional.not_modified(request, tag, current.settings.cache_max_age)
+    if cached is not None:
+        return cached
+    response = _ontology(media_type) if is_ontology(iri) else _resource(iri, media_type)
+    if response.status_code != 200:
+        return response
+    return conditional.mark(response, request, tag, current.settings.cache_max_age)
+
+
+def _ontology(media_type: str) -> Response:
+    current = state()
+    if media_type == HTML:
+        html = current_app.extensions[DOCS_EXTENSION].html()
+        return Response(html, content_type="text/html; charset=utf-8")
+    answer = current.store.get_graph(
+        str(GRAPH["ontology"]),
+        formats=ResultFormats((), (media_type,)),
+        timeout=current.settings.query_timeout,
+        max_bytes=current.settings.max_result_bytes,
+    )
+    return Response(answer.body, content_type=negotiation.content_type(answer.media_type))
+
+
+def _resource(iri: str, media_type: str) -> Response:
+    current = state()
+    limits = (current.settings.query_timeout, current.settings.max_result_bytes)
+    triples = construct(current.store, "resource-describe", iri, *limits)
+    if not triples:
+        return not_found(iri)
+    if media_type != HTML:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        assert fmt is not None, media_type  # DOC_FORMATS holds only formats Oxigraph writes
+        data = ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
+        return Response(data, content_type=negotiation.content_type(media_type))
+    page = build_page(iri, triples)
+    if page.is_class:
+        add_hierarchy(page, construct(current.store, "class-hierarchy", iri, *limits))
+    query = bind(load_query("resource-about"), iri)
+    body = render_template(
+        "resource.html",
+        page=page,
+        diagram=None if page.is_source else neighbourhood(page),
+        query_href=url_for("ui.query_page", query=query),
+        formats=[(s, t) for s, t in SUFFIXES.items() if t != HTML],
+        doc_path=request.path.rsplit(".", 1)[0] if request.path.endswith(".html") else request.path,
+    )
+    return Response(body, content_type="text/html; charset=utf-8")
+
+
+def neighbourhood(page: Page) -> Diagram | None:
+    """The resource between what points at it (left) and what it points at (right)."""
+    left: dict[str, list[Node]] = {}
+    right: dict[str, list[Node]] = {}
+    for row in page.rows:
+        relation = (row.predicate.iri or "").rsplit("/", 1)[-1]
+        if row.object.iri == page.iri and row.subject.iri != page.iri:
+            side, other = left, row.subject
+        elif row.subject.iri == page.iri:
+            side, other = right, row.object
+        else:
+            continue
+        nodes = side.setdefault(row.predicate.label, [])
+        node = Node(other.label, other.href, relation)
+        if node not in nodes:
+            nodes.append(node)
+    if page.children:
+        left["subclasses"] = [Node(c.label, c.href, "subClassOf") for c in page.children]
+    if page.parents:
+        right["subclass of"] = [Node(p.label, p.href, "subClassOf") for p in page.parents]
+    if not left and not right:
+        return None
+    center = Node(page.label, None)
+    return layout(center, sorted(left.items()), sorted(right.items()))

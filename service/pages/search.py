@@ -1,0 +1,120 @@
+"""Label search: GET /api/search?q=iron&limit=10 -> JSON [{iri, label, type, href}], and the same
+as an HTML page at /search (the home page's search box works without JavaScript).
+
+The index (every labelled local resource, with its synonyms) is read once per dataset version with
+service/queries/label-index.rq and matched here, so that no user text ever enters a query.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from rlskg.service import errors
+from rlskg.service.pages.describe import local_path, select
+from rlskg.service.state import state
+
+bp = Blueprint("search", __name__)
+INDEX_EXTENSION = "rlskg.search-index"
+DEFAULT_LIMIT, MAX_LIMIT = 10, 50
+SEPARATOR = "\u001f"
+
+
+@dataclass(frozen=True)
+class Entry:
+    iri: str
+    label: str
+    type: str
+    synonyms: tuple[str, ...]
+
+    def rank(self, query: str) -> int | None:
+        """0 best: label starts with the query; then a word of it; then anywhere; then a synonym."""
+        label = self.label.lower()
+        if label.startswith(query):
+            return 0
+        if f" {query}" in f" {label}".replace("-", " "):
+            return 1
+        if query in label:
+            return 2
+        if any(query in s.lower() for s in self.synonyms):
+            return 3
+        return None
+
+
+class Index:
+    """The entries of one dataset version, rebuilt when the store's version changes."""
+
+    def __init__(self) -> None:
+        self.version: str | None = None
+        self.entries: list[Entry] = []
+        self.lock = threading.Lock()
+
+    def current(self) -> list[Entry]:
+        store, settings = state().store, state().settings
+        with self.lock:
+            if self.version != store.version:
+                version = store.version
+                rows = select(store, "label-index", settings.query_timeout, settings.max_result_bytes)
+                self.entries = sorted(
+                    (
+                        Entry(
+                            r["iri"],
+                            r["label"],
+                            r.get("type", ""),
+                            tuple(filter(None, r.get("synonyms", "").split(SEPARATOR))),
+                        )
+                        for r in rows
+                    ),
+                    key=lambda e: (e.label.lower(), e.iri),
+                )
+                self.version = version
+            return self.entries
+
+
+@bp.record_once
+def _init(setup: object) -> None:
+    setup.app.extensions[INDEX_EXTENSION] = Index()  # type: ignore[attr-defined]
+
+
+def find(query: str, limit: int) -> list[dict[str, str]]:
+    """The best ``limit`` matches of ``query`` (case-insensitive), best first, then by label."""
+    needle = query.strip().lower()
+    if not needle:
+        return []
+    index: Index = current_app.extensions[INDEX_EXTENSION]
+    ranked = []
+    for entry in index.current():
+        rank = entry.rank(needle)
+        if rank is not None:
+            ranked.append((rank, len(entry.label), entry))
+    ranked.sort(key=lambda item: (item[0], item[1], item[2].label.lower()))
+    return [
+        {"iri": e.iri, "label": e.label, "type": e.type, "href": local_path(e.iri) or e.iri}
+        for _, _, e in ranked[:limit]
+    ]
+
+
+def _limit() -> int:
+    text = request.args.get("limit", str(DEFAULT_LIMIT))
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        errors.bad_request(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(text)
+
+
+@bp.get("/api/search")
+def api_search() -> Response:
+    """Labels (and synonyms) matching ``q``: 400 without ``q``."""
+    query = request.args.get("q")
+    if query is None:
+        errors.bad_request("give the text to look for as q, e.g. /api/search?q=iron")
+    response = jsonify(find(query, _limit()))
+    response.headers["Cache-Control"] = f"public, max-age={state().settings.cache_max_age}"
+    return response
+
+
+@bp.get("/search")
+def search_page() -> str:
+    query = request.args.get("q", "")
+    return render_template("search.html", query=query, results=find(query, MAX_LIMIT))

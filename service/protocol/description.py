@@ -1,0 +1,153 @@
+"""The SPARQL 1.1 Service Description, with the dataset's VoID, by content negotiation.
+
+Served at /service-description and on GET /sparql without a query. It lists the named graphs with
+their sizes, says that the default graph is the union of all graphs, and merges the build's
+void.ttl when there is one. Serialised once per (endpoint, dataset version, format).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+from rdflib.namespace import RDF, RDFS, VOID
+
+from rlskg.graph.manifest import VOID as VOID_FILE
+from rlskg.graph.stores import StoreStats
+from rlskg.ontology.namespaces import PREFIXES, SD
+from rlskg.service import errors
+from rlskg.service.protocol import conditional, negotiation
+from rlskg.service.state import state
+
+bp = Blueprint("description", __name__)
+
+# W3C's IRIs for formats (https://www.w3.org/ns/formats/), by the media type we serve.
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+FORMAT_NAMES = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON-LD",
+    "application/trig": "TriG",
+    "application/n-quads": "N-Quads",
+    "text/n3": "N3",
+}
+SIMPLE_ENTAILMENT = "http://www.w3.org/ns/entailment/Simple"
+UNION_NOTE = (
+    "The default graph of a query that names no dataset (no FROM, no default-graph-uri) is the "
+    "union of all graphs of the store; GRAPH reaches each named graph."
+)
+# SD formats: no SPARQL results formats here, and TriG/N-Quads add nothing for one graph.
+DESCRIPTION_FORMATS = tuple(
+    f for f in negotiation.GRAPH_FORMATS if f.media_type not in ("application/trig", "application/n-quads")
+)
+
+
+def _iri(term: object) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+def read_void(out: Path | None) -> list[ox.Triple]:
+    """The triples of the build's void.ttl, or none when the build wrote none."""
+    path = out / VOID_FILE if out is not None else None
+    if path is None or not path.is_file():
+        return []
+    return [q.triple for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
+
+
+def _dataset_node(void: list[ox.Triple]) -> ox.NamedNode | ox.BlankNode:
+    """The VoID dataset that is no other's subset, when there is exactly one."""
+    datasets = {t.subject for t in void if t.predicate == _iri(RDF.type) and t.object == _iri(VOID.Dataset)}
+    subsets = {t.object for t in void if t.predicate == _iri(VOID.subset)}
+    roots = [d for d in datasets - subsets if isinstance(d, ox.NamedNode)]
+    return roots[0] if len(roots) == 1 else ox.BlankNode()
+
+
+def describe(
+    endpoint: str, stats: StoreStats, void: list[ox.Triple], writable: bool, federated: bool
+) -> list[ox.Triple]:
+    """The service description graph."""
+    service, dataset = ox.NamedNode(endpoint), _dataset_node(void)
+    triples: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode | ox.BlankNode, p: object, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        triples.append(ox.Triple(s, _iri(p), o))
+
+    add(service, RDF.type, _iri(SD.Service))
+    add(service, SD.endpoint, service)
+    add(service, SD.supportedLanguage, _iri(SD.SPARQL11Query))
+    if writable:
+        add(service, SD.supportedLanguage, _iri(SD.SPARQL11Update))
+    for media_type in FORMAT_NAMES:
+        add(service, SD.resultFormat, ox.NamedNode(FORMATS_NS + FORMAT_NAMES[media_type]))
+    add(service, SD.feature, _iri(SD.UnionDefaultGraph))
+    if federated:
+        add(service, SD.feature, _iri(SD.BasicFederatedQuery))
+    add(service, SD.defaultEntailmentRegime, ox.NamedNode(SIMPLE_ENTAILMENT))
+    add(service, RDFS.comment, ox.Literal(UNION_NOTE, language="en"))
+    add(service, SD.defaultDataset, dataset)
+    add(dataset, RDF.type, _iri(SD.Dataset))
+    default = ox.BlankNode()
+    add(dataset, SD.defaultGraph, default)
+    add(default, RDF.type, _iri(SD.Graph))
+    add(default, VOID.triples, ox.Literal(stats.triples))
+    for name, count in sorted(stats.graphs.items()):
+        named, graph = ox.BlankNode(), ox.BlankNode()
+        add(dataset, SD.namedGraph, named)
+        add(named, RDF.type, _iri(SD.NamedGraph))
+        add(named, SD.name, ox.NamedNode(name))
+        add(named, SD.graph, graph)
+        add(graph, RDF.type, _iri(SD.Graph))
+        add(graph, VOID.triples, ox.Literal(count))
+    return triples + void
+
+
+def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    assert fmt is not None, media_type  # DESCRIPTION_FORMATS holds only formats Oxigraph writes
+    return ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
+
+
+def respond() -> Response:
+    """The description in the negotiated format (also the answer to GET /sparql without a query)."""
+    current = state()
+    try:
+        negotiated = negotiation.negotiate(
+            request.headers.get("Accept"), request.args.get("format"), DESCRIPTION_FORMATS
+        )
+    except negotiation.UnknownFormat as error:
+        errors.bad_request(str(error))
+    if not negotiated.graph:
+        errors.not_acceptable(
+            f"the service description is available as {negotiation.supported(DESCRIPTION_FORMATS)}"
+        )
+    media_type = negotiated.graph[0]
+    endpoint = request.url_root + "sparql"
+    stats = current.store.stats()
+    tag = conditional.read_tag(stats.version, request, endpoint)
+    cached = conditional.not_modified(request, tag, current.settings.cache_max_age)
+    if cached is not None:
+        return cached
+    key = (endpoint, stats.version, media_type)
+    body = current.descriptions.get(key)
+    if body is None:
+        graph = describe(
+            endpoint, stats, current.void, current.settings.writable, bool(current.settings.service_allowlist)
+        )
+        body = serialize(graph, media_type)
+        if len(current.descriptions) > 64:  # a few endpoints x formats; never grows unbounded
+            current.descriptions.clear()
+        current.descriptions[key] = body
+    response = Response(body, content_type=negotiated.content_type(media_type))
+    return conditional.mark(response, request, tag, current.settings.cache_max_age)
+
+
+@bp.get("/service-description")
+def service_description() -> Response:
+    return respond()

@@ -1,0 +1,105 @@
+"""Reading a SPARQL 1.1 Protocol request: which operation, its text, its dataset.
+
+The three ways to send a query (GET; POST form-encoded; POST application/sparql-query) and the two
+ways to send an update (POST form-encoded; POST application/sparql-update). A form body is decoded
+once, by werkzeug; parameters are counted across the URL and the body, so a repeated ``query`` or
+a ``query`` beside an ``update`` is caught wherever it sits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pyoxigraph as ox
+from flask import Request
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
+from rlskg.service import errors
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class Operation:
+    kind: Literal["query", "update"]
+    text: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+def check_iri(value: str, parameter: str) -> str:
+    """``value`` if it is an absolute IRI, else 400 naming ``parameter``."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        errors.bad_request(f"{parameter}: {value!r} is not an absolute IRI ({error})")
+    return value
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    try:
+        return body.decode(charset or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        errors.bad_request(f"the request body is not valid {charset or 'UTF-8'} text")
+
+
+def _one(params: MultiDict[str, str], name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        errors.bad_request(f"the {name!r} parameter is given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def _graphs(params: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    return tuple(check_iri(value, name) for value in params.getlist(name))
+
+
+def _parameters(request: Request) -> tuple[MultiDict[str, str], str | None]:
+    """All protocol parameters (URL and form body), and the body text of a direct POST."""
+    params: MultiDict[str, str] = request.args
+    if request.method != "POST":
+        return params, None
+    mimetype = request.mimetype
+    if mimetype == FORM:  # getlist on the combination counts a parameter in both places
+        return CombinedMultiDict([request.args, request.form]), None
+    if mimetype in (QUERY_TYPE, UPDATE_TYPE):
+        return params, _decode(request.get_data(cache=False), request.mimetype_params.get("charset"))
+    shown = mimetype or "no Content-Type"
+    errors.unsupported_media_type(
+        f"{shown} is not a SPARQL request; send {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}"
+    )
+
+
+def read_operation(request: Request) -> Operation | None:
+    """The query or update a request carries; None for a GET that carries neither.
+
+    :raise 400: for a missing, repeated or conflicting operation, or a bad graph IRI.
+    :raise 415: for a POST body of another media type.
+    """
+    params, body = _parameters(request)
+    query, update = _one(params, "query"), _one(params, "update")
+    if body is not None:
+        direct = "query" if request.mimetype == QUERY_TYPE else "update"
+        if query is not None or update is not None:
+            errors.bad_request(f"a {request.mimetype} request carries the {direct} in its body only")
+        query, update = (body, None) if direct == "query" else (None, body)
+    if query is not None and update is not None:
+        errors.bad_request("a request carries a query or an update, not both")
+    if update is not None:
+        if request.method != "POST":
+            errors.bad_request("an update must be sent with POST")
+        if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
+            errors.bad_request(
+                "using-graph-uri and using-named-graph-uri are not supported; write USING in the update"
+            )
+        return Operation("update", update)
+    if query is None:
+        if request.method == "POST":
+            errors.bad_request("the request carries no query: send it as the 'query' parameter or the body")
+        if params.getlist("default-graph-uri") or params.getlist("named-graph-uri"):
+            errors.bad_request("the request names graphs but carries no 'query' parameter")
+        return None
+    return Operation("query", query, _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"))

@@ -1,0 +1,88 @@
+"""The SPARQL 1.1 Protocol query operation at /sparql (an update sent there goes to service.protocol.update).
+
+Before the store sees a query: the request is read once (service.protocol.operation), the query is scanned
+(form, FROM, SERVICE targets, nesting depth), SERVICE targets are checked against the allow-list,
+the formats are negotiated, and a conditional GET may be answered 304 without evaluating.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, request
+
+from rlskg.graph.stores import QueryDataset
+from rlskg.service import errors, guard, metrics
+from rlskg.service.guard.lexical import Scan
+from rlskg.service.protocol import conditional, description, negotiation, update
+from rlskg.service.protocol.operation import Operation, read_operation
+from rlskg.service.state import state
+
+bp = Blueprint("sparql", __name__)
+
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+# Functions whose value changes with each evaluation. A match inside a string or an IRI only costs
+# a cache miss.
+VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+def _dataset(operation: Operation, found: Scan) -> QueryDataset:
+    # Protocol graphs replace FROM; with neither, the default graph is the union of all graphs.
+    if operation.default_graphs or operation.named_graphs:
+        return QueryDataset(operation.default_graphs, operation.named_graphs)
+    return QueryDataset(union_default_graph=not found.has_dataset_clause)
+
+
+def _negotiate(form: str | None) -> negotiation.Negotiated:
+    try:
+        negotiated = negotiation.negotiate(request.headers.get("Accept"), request.args.get("format"))
+    except negotiation.UnknownFormat as error:
+        errors.bad_request(str(error))
+    # The form is known from the scan: refuse now rather than after evaluating.
+    if form in GRAPH_FORMS and not negotiated.graph:
+        errors.not_acceptable(
+            f"a {form} result is available as {negotiation.supported(negotiation.GRAPH_FORMATS)}"
+        )
+    if form in ("SELECT", "ASK") and not negotiated.solutions:
+        errors.not_acceptable(
+            f"a {form} result is available as {negotiation.supported(negotiation.SOLUTION_FORMATS)}"
+        )
+    return negotiated
+
+
+def _repeatable(text: str, found: Scan) -> bool:
+    """Whether evaluating again gives the same answer while the data stays the same."""
+    return not found.remote and VOLATILE.search(text) is None
+
+
+def answer_query(operation: Operation) -> Response:
+    current = state()
+    settings = current.settings
+    metrics.note(metrics.QUERY_TEXT, operation.text[:1000])
+    found = guard.check(operation.text, settings)
+    negotiated = _negotiate(found.form)
+    tag = conditional.read_tag(current.store.version, request)
+    repeatable = _repeatable(operation.text, found)
+    cached = conditional.not_modified(request, tag, settings.cache_max_age) if repeatable else None
+    if cached is not None:
+        return cached
+    with metrics.store_timer():
+        result = current.store.query(
+            operation.text,
+            formats=negotiated.formats(),
+            dataset=_dataset(operation, found),
+            timeout=settings.query_timeout,
+            max_bytes=settings.max_result_bytes,
+        )
+    response = Response(result.body, content_type=negotiated.content_type(result.media_type))
+    return conditional.mark(response, request, tag, settings.cache_max_age, repeatable=repeatable)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    operation = read_operation(request)
+    if operation is None:
+        return description.respond()
+    if operation.kind == "update":
+        return update.apply(operation)
+    return answer_query(operation)
