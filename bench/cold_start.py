@@ -7,45 +7,59 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.client import check_answer, fetch
+from bench.processes import ROOT
+from bench.servers import rlskg_server
+from tests.support.server import (
+    NotAnswering,
+    free_port,
+    start_process,
+    stop_process_tree,
+    wait_until_answering,
+)
+
 QUERY = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def once(source: list[str]) -> float:
+    """Seconds from starting `python -m rlskg serve SOURCE` (no access log) to its first 200 answer."""
     port = free_port()
     command = [sys.executable, "-m", "rlskg", "serve", *source, "--port", str(port)]
     env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
-    started = time.monotonic()
     quiet = subprocess.DEVNULL
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=quiet, stderr=quiet)
+    url = f"http://127.0.0.1:{port}/sparql?{QUERY}"
+    server, seconds = start_process(
+        command, url, 60, interval=0.01, cwd=ROOT, env=env, stdout=quiet, stderr=quiet
+    )
+    stop_process_tree(server, 30)
+    return seconds
+
+
+def cold_start(build: Path, extra: str, sparql: str, logs: Path) -> float:
+    """Seconds from starting `rlskg serve --out build` (with `extra` options, as serve_bench.py runs
+    it) to its first 200 answer to `sparql` with SPARQL JSON."""
+    server = rlskg_server("rlskg-cold", build, extra)
+    server.launch(logs)
+    assert server.process is not None
+    url = server.query_url(sparql)
     try:
-        while time.monotonic() - started < 60:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?{QUERY}", timeout=5) as response:
-                    response.read()
-                    return time.monotonic() - started
-            except OSError:
-                time.sleep(0.01)
-        raise SystemExit("no answer within 60 s")
+        return wait_until_answering(
+            server.process,
+            lambda: check_answer(fetch(url, 5))[0] is not None,
+            60,
+            name="rlskg serve",
+            log=server.log_path,
+            started=server.started_at,
+            interval=0.005,
+        )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
 
 def main() -> None:
@@ -55,7 +69,10 @@ def main() -> None:
     parser.add_argument("--times", type=int, default=5)
     args = parser.parse_args()
     source = (["--out", args.out] if args.out else []) + [f"--data={d}" for d in args.data]
-    seconds = [once(source) for _ in range(args.times)]
+    try:
+        seconds = [once(source) for _ in range(args.times)]
+    except NotAnswering as error:
+        raise SystemExit(str(error)) from None
     median = statistics.median(seconds)
     print(f"cold start: median {median:.2f} s, min {min(seconds):.2f} s, max {max(seconds):.2f} s")
 

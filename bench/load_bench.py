@@ -22,8 +22,6 @@ import json
 import multiprocessing
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,36 +30,27 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as `python bench/load_bench.py`
+    sys.path.insert(0, str(ROOT))
+
+from bench.procfs import process_tree  # noqa: E402
+from tests.support.server import NotAnswering, free_port, start_process, stop_process  # noqa: E402
+
 QUERIES = sorted((ROOT / "graph" / "competency").glob("*.rq"))
 Sample = tuple[float, float, int]  # (seconds since start, latency in seconds, status; 0: no answer)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def tree_rss(pid: int) -> int:
     """Bytes of resident memory of ``pid`` and every process below it."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    total = 0
+    for member in process_tree(pid):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents[int(entry.name)] = int(fields[1])
-        rss[int(entry.name)] = int(fields[21]) * page
-    found, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return sum(rss.get(p, 0) for p in found)
+        total += int(fields[21]) * page
+    return total
 
 
 def _client(
@@ -103,20 +92,19 @@ def _client(
 def start_server(out: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
     command = [sys.executable, "-m", "rlskg", "serve", "--out", str(out), "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/health")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not answer /health within 60 s")
+    try:
+        process, _ = start_process(
+            command,
+            f"http://127.0.0.1:{port}/health",
+            60,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    except NotAnswering as error:
+        raise SystemExit(str(error)) from None
+    return process
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -177,11 +165,7 @@ def main() -> None:
             samples = [s for p in pending for s in p.get(timeout=120)]
         load_after = os.getloadavg()
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_process(server, 15)
 
     width = args.duration / args.buckets
     rows = []
@@ -255,10 +239,10 @@ def _chart(
     path: Path,
     args: argparse.Namespace,
 ) -> None:
-    import matplotlib
+    import matplotlib  # type: ignore[import-not-found, unused-ignore]  # the bench extra, not in .[test]
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # type: ignore[import-not-found, unused-ignore]
 
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
     middles = [(r["from_s"] + r["to_s"]) / 2 for r in rows]

@@ -13,7 +13,8 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from werkzeug.test import EnvironBuilder
@@ -39,11 +40,11 @@ def per_call(call: Callable[[], object], repeat: int) -> float:
     return statistics.median(batches)
 
 
-def wsgi_call(app: Callable[..., object], query: str) -> Callable[[], object]:
+def wsgi_call(app: Callable[..., Iterable[bytes]], query: str) -> Callable[[], object]:
     environ = EnvironBuilder(path="/sparql", query_string={"query": query}).get_environ()
 
     def call() -> bytes:
-        return b"".join(app(dict(environ), lambda *args: None))  # type: ignore[operator]
+        return b"".join(app(dict(environ), lambda *args: None))
 
     return call
 
@@ -65,9 +66,9 @@ def main() -> None:
             for name in ("label lookup", "association join", "small CONSTRUCT"):
                 query = QUERIES[name]
                 figures = [
-                    per_call(lambda q=query: inner.query(q, formats=FORMATS, dataset=UNION), args.repeat),
+                    per_call(partial(inner.query, query, formats=FORMATS, dataset=UNION), args.repeat),
                     per_call(
-                        lambda q=query: pool.query(q, formats=FORMATS, dataset=UNION, timeout=9), args.repeat
+                        partial(pool.query, query, formats=FORMATS, dataset=UNION, timeout=9), args.repeat
                     ),
                     per_call(wsgi_call(apps[0], query), args.repeat),
                     per_call(wsgi_call(apps[4], query), args.repeat),

@@ -36,12 +36,14 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from bench.procfs import process_tree
 from bench.scale_report import plot, table
 from rlskg.graph.competency import load_questions
 from rlskg.graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
 from rlskg.graph.stores.base import StoreError
 from rlskg.graph.stores.http import request
 from rlskg.graph.synthetic import generate
+from tests.support.server import NotAnswering, free_port, wait_until_answering
 
 BIN = Path(sys.executable).parent
 RESULTS = Path(__file__).parent / "results"
@@ -62,33 +64,11 @@ class Measure:
     note: str = ""
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def memory_mib(root: int) -> tuple[float, float]:
     """(RSS, PSS) of a process and all its descendants, from /proc, in MiB. RSS counts pages
     shared copy-on-write once per process; PSS splits them between the processes sharing them."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                parents[int(entry.name)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == pid]
-        tree.update(children)
-        frontier += children
     rss = pss = 0
-    for pid in tree:
+    for pid in process_tree(root):
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
@@ -98,21 +78,6 @@ def memory_mib(root: int) -> tuple[float, float]:
         except OSError:
             continue
     return round(rss / 1024, 1), round(pss / 1024, 1)
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], limit: float) -> float:
-    """Seconds until ``url`` answers 200; raises RuntimeError past ``limit`` or if the process exits."""
-    started = time.monotonic()
-    while time.monotonic() - started < limit:
-        if process.poll() is not None:
-            raise RuntimeError(f"exited with {process.returncode}")
-        try:
-            if request("GET", url, timeout=2).status == 200:
-                return time.monotonic() - started
-        except StoreError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"not ready within {limit:.0f} s")
 
 
 @contextmanager
@@ -222,7 +187,8 @@ def bench_size(size: int, data: Path, args: argparse.Namespace, work: Path, dead
     ]
     with running(serve) as server:
         ox_url = f"http://127.0.0.1:{ox_port}/query"
-        ox_measure.load_s = round(loaded + wait_ready(f"{ox_url}?query=ASK%7B%7D", server, 60), 2)
+        ready = wait_until_answering(server, f"{ox_url}?query=ASK%7B%7D", 60, name="oxigraph-server")
+        ox_measure.load_s = round(loaded + ready, 2)
         measure_questions(ox_measure, ox_url, args.runs, limit + 5, {}, answers)
         ox_measure.rss_mib, ox_measure.pss_mib = memory_mib(server.pid)
         measures.append(ox_measure)
@@ -279,6 +245,8 @@ def bench_store(
             "1",
             "--threads",
             str(args.threads),
+            "--evaluators",
+            str(args.threads),
             "--timeout",
             str(limit),
         ]
@@ -288,8 +256,8 @@ def bench_store(
     env = {"RLSKG_ACCESS_LOG": "false", "RLSKG_MAX_RESULT_BYTES": str(1 << 30)}
     with running(command, env) as server:
         try:
-            measure.load_s = round(wait_ready(ready, server, args.load_timeout), 2)
-        except RuntimeError as error:
+            measure.load_s = round(wait_until_answering(server, ready, args.load_timeout, name=store), 2)
+        except NotAnswering as error:
             measure.note = f"did not start: {error}"
             return measure
         measure_questions(measure, url, args.runs, limit + 5, {}, answers)

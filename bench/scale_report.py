@@ -38,10 +38,10 @@ def table(measures: list[Measure]) -> str:
 
 
 def plot(measures: list[Measure], target: Path) -> None:
-    import matplotlib
+    import matplotlib  # type: ignore[import-not-found, unused-ignore]  # the bench extra, not in .[test]
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # type: ignore[import-not-found, unused-ignore]
 
     figure, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     for store in dict.fromkeys(m.store for m in measures):

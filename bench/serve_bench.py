@@ -27,6 +27,7 @@ figure and a PNG chart to --out.
     python bench/serve_bench.py [--duration 5] [--concurrency 1,8] [--out bench/results] [--quick]
 
 Needs wrk (apt-get install -y wrk), and in the venv: rdflib-endpoint[cli], oxigraph, matplotlib.
+The parts it is made of are listed in bench/__init__.py.
 """
 
 from __future__ import annotations
@@ -37,510 +38,35 @@ import datetime
 import json
 import os
 import platform
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python bench/serve_bench.py`
     sys.path.insert(0, str(ROOT))
 
+from bench.client import check_answer, is_timeout  # noqa: E402
+from bench.cold_start import cold_start  # noqa: E402
+from bench.processes import Server, progress, stopping  # noqa: E402
+from bench.procfs import load_average, tree_memory  # noqa: E402
+from bench.questions import Question, questions  # noqa: E402
 from bench.serve_report import Cell, Run, draw, report  # noqa: E402
 from bench.serve_targets import SUBJECTS  # noqa: E402
-from rlskg.graph.competency import load_questions  # noqa: E402
-
-BIN = Path(sys.executable).parent
-LUA = Path(__file__).with_name("serve_bench.lua")
-ACCEPT = "application/sparql-results+json"
-PROBE = "ASK {}"  # readiness and drain probe: cheap on every server
-SERVERS = ("rlskg", "rlskg-fresh", "oxigraph-disk", "oxigraph-mem", "rdflib-endpoint", "bare-flask")
-NO_CACHE = {"Cache-Control": "no-cache"}  # rlskg-fresh's: skip the response cache, evaluate afresh
-
-
-# ---------------------------------------------------------------------------------------------
-# Questions
-
-
-@dataclass(frozen=True)
-class Question:
-    name: str
-    sparql: str
-    features: tuple[str, ...]  # of "join", "path", "aggregate"
-
-    @property
-    def kind(self) -> str:
-        return "+".join(f[:3] for f in self.features) or "lookup"
-
-
-def features(sparql: str) -> tuple[str, ...]:
-    """What the query's algebra holds: joins (a BGP of 2+ patterns, Join, LeftJoin, Minus, Union,
-    a FILTER (NOT) EXISTS), property paths beyond one IRI, aggregates."""
-    from rdflib.paths import Path as PropertyPath
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, CompValue):
-            if node.name in ("Join", "LeftJoin", "Minus", "Union", "Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                found.add("join")
-            if node.name in ("AggregateJoin", "Group"):
-                found.add("aggregate")
-            if node.name == "BGP":
-                triples = node.get("triples") or []
-                if len(triples) > 1:
-                    found.add("join")
-                if any(isinstance(t[1], PropertyPath) for t in triples):
-                    found.add("path")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list | tuple):
-            for value in node:
-                walk(value)
-
-    walk(prepareQuery(sparql).algebra)
-    return tuple(f for f in ("join", "path", "aggregate") if f in found)
-
-
-def questions(only: list[str]) -> list[Question]:
-    chosen = [q for q in load_questions() if not only or any(q.name.startswith(o) for o in only)]
-    if not chosen:
-        raise SystemExit(f"no competency question matches {only}")
-    return [Question(q.name, q.sparql, features(q.sparql)) for q in chosen]
-
-
-# ---------------------------------------------------------------------------------------------
-# Processes and memory
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def process_tree(root: int) -> list[int]:
-    """root and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, []))
-    return tree
-
-
-def _kib(path: str, key: str) -> int:
-    try:
-        with open(path) as lines:
-            for line in lines:
-                if line.startswith(key):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def tree_memory(root: int) -> tuple[int, int, int]:
-    """(RSS KiB, PSS KiB, processes) summed over root's process tree. RSS counts pages shared
-    between forked processes once per process; PSS splits them."""
-    pids = process_tree(root)
-    rss = sum(_kib(f"/proc/{pid}/status", "VmRSS:") for pid in pids)
-    pss = sum(_kib(f"/proc/{pid}/smaps_rollup", "Pss:") for pid in pids)
-    return rss, pss, len(pids)
-
-
-def tree_cpu_seconds(root: int) -> float:
-    """User and system CPU time of root's process tree, with its reaped children's."""
-    ticks = 0
-    for pid in process_tree(root):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-class MemorySampler:
-    """The peak of tree_memory(root) while in use, sampled every `every` seconds."""
-
-    def __init__(self, root: int, every: float = 0.5) -> None:
-        self.root, self.every = root, every
-        self.peak_rss = self.peak_pss = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while True:
-            rss, pss, _ = tree_memory(self.root)
-            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
-            if self._stop.wait(self.every):
-                return
-
-    def __enter__(self) -> MemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-# ---------------------------------------------------------------------------------------------
-# HTTP
-
-
-@dataclass
-class Fetched:
-    status: int  # 0: no answer (refused, reset, timed out)
-    body: bytes
-    content_type: str
-    seconds: float
-    error: str = ""
-
-
-def fetch(
-    url: str,
-    timeout: float,
-    accept: str = ACCEPT,
-    method: str = "GET",
-    data: bytes | None = None,
-    content_type: str | None = None,
-    extra: dict[str, str] | None = None,
-) -> Fetched:
-    headers = {"Accept": accept, **(extra or {})}
-    if content_type:
-        headers["Content-Type"] = content_type
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-            return Fetched(
-                response.status, body, response.headers.get("Content-Type", ""), time.perf_counter() - started
-            )
-    except urllib.error.HTTPError as error:
-        body = error.read()
-        return Fetched(
-            error.code,
-            body,
-            error.headers.get("Content-Type", ""),
-            time.perf_counter() - started,
-            f"HTTP {error.code}: {body[:160].decode(errors='replace').strip()}",
-        )
-    except (OSError, urllib.error.URLError) as error:  # refused, reset, timed out
-        return Fetched(0, b"", "", time.perf_counter() - started, f"{type(error).__name__}: {error}")
-
-
-def check_answer(got: Fetched) -> tuple[int | None, str]:
-    """(rows, "") for 200 with valid SPARQL JSON results, else (None, why)."""
-    if got.error:
-        return None, got.error
-    if got.status != 200:
-        return None, f"HTTP {got.status}"
-    if "json" not in got.content_type:
-        return None, f"Content-Type {got.content_type!r}"
-    try:
-        answer = json.loads(got.body)
-        if "boolean" in answer:
-            return 1, ""
-        return len(answer["results"]["bindings"]), ""
-    except (ValueError, KeyError, TypeError) as error:
-        return None, f"not SPARQL JSON results ({type(error).__name__}: {error})"
-
-
-# ---------------------------------------------------------------------------------------------
-# Servers
-
-
-@dataclass
-class Server:
-    """One server under test: a command started in its own session, so that its whole process
-    tree can be stopped by its process group."""
-
-    name: str
-    command: list[str]
-    query_path: str  # where GET ?query= goes
-    ready_path: str | None = None  # a health URL path; else a probe query
-    load: Callable[[Server], None] | None = None  # after ready: put the data in (Oxigraph in memory)
-    workdir: Path = ROOT
-    env: dict[str, str] = field(default_factory=dict)  # added to this process's environment
-    headers: dict[str, str] = field(default_factory=dict)  # sent with every request to it
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-    log_path: Path | None = None
-    started_at: float = 0.0
-    ready_seconds: float = 0.0
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def query_url(self, sparql: str) -> str:
-        return f"{self.base}{self.query_path}?{urllib.parse.urlencode({'query': sparql})}"
-
-    def ask(self, sparql: str, timeout: float) -> Fetched:
-        """GET sparql from this server, with its own request headers."""
-        return fetch(self.query_url(sparql), timeout, extra=self.headers)
-
-    def launch(self, logs: Path) -> None:
-        """Start the process on a free port, without waiting for it."""
-        self.port = free_port()
-        command = [part.replace("{port}", str(self.port)) for part in self.command]
-        self.log_path = logs / (re.sub(r"[^\w.-]+", "-", self.name) + ".log")
-        with self.log_path.open("ab") as log:
-            log.write(f"$ {' '.join(command)}\n".encode())
-            log.flush()
-            self.started_at = time.monotonic()
-            self.process = subprocess.Popen(
-                command,
-                cwd=self.workdir,
-                env={**os.environ, **self.env},
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def start(self, logs: Path, timeout: float = 120) -> None:
-        """Launch, wait until ready, load the data if the server needs it done over HTTP."""
-        self.launch(logs)
-        self.wait_ready(timeout)
-        if self.load:
-            self.load(self)
-        self.ready_seconds = time.monotonic() - self.started_at
-
-    def wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}: see {self.log_path}")
-            if self.ready_path:
-                if fetch(self.base + self.ready_path, 2, accept="*/*", extra=self.headers).status == 200:
-                    return
-            elif check_answer(self.ask(PROBE, 2))[0] is not None:
-                return
-            time.sleep(0.02)
-        raise RuntimeError(f"{self.name} was not ready within {timeout:.0f} s: see {self.log_path}")
-
-    def idle(self, timeout: float) -> bool:
-        """Wait until the server answers the probe (its backlog is done); False if it does not."""
-        return check_answer(self.ask(PROBE, timeout))[0] is not None
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None:
-            return
-        group = process.pid  # start_new_session: the group is the leader's pid
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(group, signal.SIGKILL)
-            process.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):  # children left behind by the leader
-            os.killpg(group, signal.SIGKILL)
-
-    def restart(self, logs: Path) -> None:
-        self.stop()
-        self.start(logs)
-
-
-def oxigraph_put_data(data: Path) -> Callable[[Server], None]:
-    def load(server: Server) -> None:
-        got = fetch(
-            f"{server.base}/store",
-            300,
-            accept="*/*",
-            method="POST",
-            data=data.read_bytes(),
-            content_type="application/n-quads" if data.suffix == ".nq" else "application/trig",
-            extra=server.headers,
-        )
-        if got.status not in (200, 201, 204):
-            raise RuntimeError(f"oxigraph: loading {data} answered {got.status} {got.error}")
-
-    return load
-
-
-def argv(*parts: str | Path) -> list[str]:
-    """A command line: str parts are split on spaces, a Path stays one word."""
-    return [word for part in parts for word in ([str(part)] if isinstance(part, Path) else part.split())]
-
-
-def rlskg_server(name: str, build: Path, extra: str, headers: dict[str, str] | None = None) -> Server:
-    """`rlskg serve` as a user runs it: its own defaults, unless `extra` options say otherwise;
-    `headers` go with every request to it."""
-    command = argv(BIN / "rlskg", "serve --out", build, "--host 127.0.0.1 --port {port}", extra)
-    return Server(name, command, "/sparql", ready_path="/health", headers=dict(headers or {}))
-
-
-def subject_servers(names: list[str], build: Path, extra: str) -> list[Server]:
-    """The `rlskg serve` processes named in `names`: rlskg as shipped, rlskg-fresh with no-cache."""
-    return [
-        rlskg_server(name, build, extra, NO_CACHE if name == "rlskg-fresh" else None)
-        for name in names
-        if name in SUBJECTS
-    ]
-
-
-BANNER = re.compile(r"(\d+) worker\(s\) x (\d+) thread\(s\)")
-
-
-def rlskg_counts(server: Server) -> tuple[int, int]:
-    """The workers and threads a started `rlskg serve` says it runs, from its start-up line."""
-    assert server.log_path is not None
-    found = BANNER.search(server.log_path.read_text(errors="replace"))
-    if not found:
-        raise RuntimeError(f"no 'N worker(s) x N thread(s)' in {server.log_path}")
-    return int(found.group(1)), int(found.group(2))
-
-
-def make_servers(names: list[str], data: Path, workers: int, threads: int, tmp: Path) -> list[Server]:
-    """The peers; bare-flask with the workers and threads that rlskg serve runs."""
-    oxigraph, bind = BIN / "oxigraph", "--bind 127.0.0.1:{port} --union-default-graph"
-    which: dict[str, Callable[[], Server]] = {
-        "oxigraph-mem": lambda: Server(
-            "oxigraph-mem", argv(oxigraph, "serve", bind), "/query", load=oxigraph_put_data(data)
-        ),
-        "oxigraph-disk": lambda: Server(
-            "oxigraph-disk",
-            argv(oxigraph, "serve-read-only --location", oxigraph_disk(data, tmp), bind),
-            "/query",
-        ),
-        "rdflib-endpoint": lambda: Server(
-            "rdflib-endpoint",
-            argv(BIN / "rdflib-endpoint", "serve", data, "--host 127.0.0.1 --port {port}"),
-            "/",
-        ),
-        "bare-flask": lambda: Server(
-            "bare-flask",
-            argv(
-                Path(sys.executable),
-                ROOT / "bench" / "bare_flask.py",
-                "--data",
-                data,
-                f"--port {{port}} --workers {workers} --threads {threads}",
-            ),
-            "/sparql",
-            ready_path="/health",
-        ),
-    }
-    return [which[name]() for name in names if name not in SUBJECTS]
-
-
-def oxigraph_disk(data: Path, tmp: Path) -> Path:
-    location = tmp / "oxigraph-disk"
-    if not location.exists():
-        subprocess.run(
-            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data)],
-            check=True,
-            capture_output=True,
-        )
-    return location
-
-
-# ---------------------------------------------------------------------------------------------
-# Measuring
-
-
-RESULT = re.compile(r"BENCH_RESULT (.*)")
-
-
-def run_wrk(
-    server: Server, sparql: str, concurrency: int, seconds: int, timeout: float, threads: int
-) -> Cell:
-    cell = Cell(server.name, "", concurrency)
-    url = server.query_url(sparql)
-    path = url[len(server.base) :]
-    headers = "\n".join(f"{name}: {value}" for name, value in server.headers.items())
-    env = {**os.environ, "BENCH_PATH": path, "BENCH_ACCEPT": ACCEPT, "BENCH_HEADERS": headers}
-    command = [
-        "wrk",
-        f"-t{min(threads, concurrency)}",
-        f"-c{concurrency}",
-        f"-d{seconds}s",
-        "--timeout",
-        f"{timeout:g}s",
-        "-s",
-        str(LUA),
-        server.base + "/",
-    ]
-    assert server.process is not None
-    cpu_before = tree_cpu_seconds(server.process.pid)
-    with MemorySampler(server.process.pid) as memory:
-        done = subprocess.run(
-            command, capture_output=True, text=True, env=env, timeout=seconds + timeout + 60
-        )
-    cpu = tree_cpu_seconds(server.process.pid) - cpu_before
-    cell.peak_rss_kib, cell.peak_pss_kib = memory.peak_rss, memory.peak_pss
-    found = RESULT.search(done.stdout)
-    if done.returncode != 0 or not found:
-        cell.skipped = f"wrk failed ({done.returncode}): {(done.stderr or done.stdout).strip()[:200]}"
-        return cell
-    figures = {k: float(v) for k, v in (pair.split("=") for pair in found.group(1).split())}
-    cell.requests = int(figures["requests"])
-    cell.errors = int(sum(figures[k] for k in ("connect", "read", "write", "status", "timeout")))
-    cell.seconds = figures["duration_us"] / 1e6
-    cell.rps = max(cell.requests - int(figures["status"]), 0) / cell.seconds if cell.seconds else 0.0
-    for key in ("p50", "p90", "p99", "mean", "max"):
-        setattr(cell, f"{key}_ms", figures[f"{key}_us"] / 1000)
-    answered = cell.requests - int(figures["status"])
-    cell.cpu_ms = cpu * 1000 / answered if answered > 0 else 0.0
-    return cell
-
-
-def cold_start(build: Path, extra: str, sparql: str, logs: Path) -> float:
-    """Seconds from starting `rlskg serve` to its first 200 answer to `sparql` with SPARQL JSON."""
-    server = rlskg_server("rlskg-cold", build, extra)
-    server.launch(logs)
-    assert server.process is not None
-    url = server.query_url(sparql)
-    try:
-        while time.monotonic() - server.started_at < 60:
-            if check_answer(fetch(url, 5))[0] is not None:
-                return time.monotonic() - server.started_at
-            if server.process.poll() is not None:
-                raise RuntimeError(
-                    f"rlskg serve exited with {server.process.returncode}: see {server.log_path}"
-                )
-            time.sleep(0.005)
-        raise RuntimeError("rlskg serve gave no answer within 60 s")
-    finally:
-        server.stop()
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+from bench.servers import (  # noqa: E402
+    BIN,
+    SERVERS,
+    ensure_dataset,
+    make_servers,
+    rlskg_counts,
+    subject_servers,
+)
+from bench.wrk import run_wrk, warm_up  # noqa: E402
 
 
 def versions() -> dict[str, str]:
@@ -561,10 +87,6 @@ def versions() -> dict[str, str]:
     found["wrk"] = (wrk.stdout + wrk.stderr).split("\n", 1)[0].strip()
     found["python"] = platform.python_version()
     return found
-
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def measure(
@@ -618,31 +140,6 @@ def measure(
                         f"{cell.errors} errors"
                     )
                 )
-
-
-def is_timeout(why: str) -> bool:
-    return why.startswith(("TimeoutError", "URLError", "timeout"))
-
-
-def warm_up(server: Server, sparql: str, seconds: float) -> None:
-    """A few sequential requests (at most `seconds`), so that no cell times a first request."""
-    deadline = time.monotonic() + seconds
-    for _ in range(20):
-        server.ask(sparql, max(seconds, 1))
-        if time.monotonic() > deadline:
-            return
-
-
-# ---------------------------------------------------------------------------------------------
-# Main
-
-
-def ensure_dataset(build: Path) -> Path:
-    data = build / "dataset.nq"
-    if not data.is_file():
-        progress(f"{data} is missing: running `rlskg build --out {build}`")
-        subprocess.run([str(BIN / "rlskg"), "build", "--out", str(build)], cwd=ROOT, check=True)
-    return data
 
 
 def check_tools(servers: list[str]) -> None:
@@ -712,26 +209,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--duration and --concurrency must be at least 1")
     args.questions = [q.strip() for q in args.questions.split(",") if q.strip()]
     return args
-
-
-def on_signal(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-@contextlib.contextmanager
-def stopping(servers: list[Server]) -> Iterator[None]:
-    """Stop every server on the way out, whatever the way (Ctrl-C, SIGTERM, an error)."""
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for server in servers:
-            try:
-                server.stop()
-            except Exception as error:  # keep stopping the others
-                progress(f"stopping {server.name}: {error}")
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def main(argv: list[str] | None = None) -> int:

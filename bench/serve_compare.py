@@ -18,12 +18,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from bench.synthetic import QUERIES, trig
+from tests.support.server import wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -38,10 +38,10 @@ def configurations(data: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
     granian = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--blocking-threads", "4"]
     env = {"RLSKG_DATA": str(data)}
     return {
-        "rlskg granian 1x4": ([*serve, "--workers", "1", "--threads", "4"], {}),
-        "rlskg granian 2x2": ([*serve, "--workers", "2", "--threads", "2"], {}),
-        "rlskg granian 2x4": ([*serve, "--workers", "2", "--threads", "4"], {}),
-        "rlskg granian 2x8": ([*serve, "--workers", "2", "--threads", "8"], {}),
+        "rlskg granian 1x4": ([*serve, "--workers", "1", "--threads", "4", "--evaluators", "4"], {}),
+        "rlskg granian 2x2": ([*serve, "--workers", "2", "--threads", "2", "--evaluators", "2"], {}),
+        "rlskg granian 2x4": ([*serve, "--workers", "2", "--threads", "4", "--evaluators", "4"], {}),
+        "rlskg granian 2x8": ([*serve, "--workers", "2", "--threads", "8", "--evaluators", "8"], {}),
         "rlskg granian 2x4 in-process": ([*serve, "--workers", "2"], {"RLSKG_POOL_SIZE": "0"}),
         "rlskg gunicorn 2x4": ([*gunicorn, "-w", "2", "rlskg.service:create_app()"], env),
         "bare granian 2x4": ([*granian, "--workers", "2", "bench.bare_app:create"], env),
@@ -55,18 +55,6 @@ def with_port(command: list[str], port: int) -> list[str]:
     if "gunicorn" in command[0]:
         return [*command[:-1], "-b", f"127.0.0.1:{port}", command[-1]]
     return [*command[:-1], "--port", str(port), command[-1]]
-
-
-def wait_ready(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"no server on port {port}")
 
 
 def wrk(url: str, seconds: int) -> float:
@@ -100,8 +88,8 @@ def main() -> None:
                 process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
                 servers.append((process, log))
                 ports[name] = port
-            for port in ports.values():
-                wait_ready(port)
+            for (process, _), (name, port) in zip(servers, ports.items(), strict=True):
+                wait_until_answering(process, f"http://127.0.0.1:{port}/health", 60, name=name)
             figures: dict[tuple[str, str], list[float]] = {}
             for round_ in range(args.rounds):
                 for query_name, query in QUERIES.items():

@@ -36,23 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.serve_bench import (  # noqa: E402
-    ACCEPT,
-    BIN,
-    Question,
-    Server,
-    ensure_dataset,
-    load_average,
-    make_servers,
-    process_tree,
-    progress,
-    questions,
-    rlskg_counts,
-    rlskg_server,
-    run_wrk,
-    stopping,
-    warm_up,
-)
+from bench.client import ACCEPT  # noqa: E402
+from bench.processes import Server, progress, stopping  # noqa: E402
+from bench.procfs import load_average, process_tree  # noqa: E402
+from bench.questions import Question, questions  # noqa: E402
+from bench.servers import BIN, ensure_dataset, make_servers, rlskg_counts, rlskg_server  # noqa: E402
+from bench.wrk import run_wrk, warm_up  # noqa: E402
 
 DEFAULT_VARIANTS = (
     "no access log:RLSKG_ACCESS_LOG=false",

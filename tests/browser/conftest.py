@@ -1,28 +1,25 @@
 """The real server (`rlskg serve` over a fresh build) and headless Debian Chromium, for browser tests.
 
 Selenium is always given the driver and the browser binary, so Selenium Manager never downloads
-anything; .ci/system-deps installs both (`make test` runs it), so these tests never skip.
+anything; scripts/system-deps installs both (`make test` runs it), so these tests never skip.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
+from tests.support.browser import Site
+from tests.support.server import ROOT, free_port, start_process, stop_process
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = (
@@ -38,54 +35,26 @@ FLAGS = (
 )
 
 
-@dataclass(frozen=True)
-class Site:
-    url: str
-    process: subprocess.Popen[bytes]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def site(built_dataset: Path) -> Iterator[Site]:
     """`rlskg serve` on a free loopback port over the session's build (in a temp folder)."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RLSKG_")} | {"RLSKG_ACCESS_LOG": "false"}
     command = [sys.executable, "-m", "rlskg", "serve", "--out", str(built_dataset), "--port", str(port)]
-    process = subprocess.Popen(
+    url = f"http://127.0.0.1:{port}"
+    process, _ = start_process(
         [*command, "--workers", "1", "--threads", "4"],
+        url + "/health",
+        60,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
     try:
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"the server exited with {process.returncode}")
-            try:
-                with urllib.request.urlopen(url + "/health", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("the server did not answer /health within 60 s") from None
-                time.sleep(0.1)
         yield Site(url, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, 15)
 
 
 @pytest.fixture(scope="module")
@@ -114,11 +83,3 @@ def console(browser: webdriver.Chrome) -> Iterator[list[dict[str, object]]]:
     entries.extend(browser.get_log("browser"))  # type: ignore[no-untyped-call]
     errors = [e for e in entries if e.get("level") == "SEVERE"]
     assert errors == [], f"browser console errors: {errors}"
-
-
-def screenshot(driver: webdriver.Chrome, name: str) -> Path:
-    """Save a full-window screenshot under tests/artifacts/ (git-ignored) and return its path."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    assert driver.save_screenshot(str(path)), path
-    return path

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.browser.conftest import Site, screenshot
+from tests.support.browser import Site, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

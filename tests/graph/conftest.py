@@ -1,21 +1,14 @@
-"""Fixtures of the graph-build tests: the fixture sources and ontology, and one build of them
-shared by the tests that only read it."""
+"""Fixtures of the graph-build tests: one build of the fixture sources shared by the tests that only
+read it, and a copy of the sources that a test may break (tests/support/graph.py builds them)."""
 
 import shutil
 from pathlib import Path
 
 import pytest
 
-from rlskg.graph.build import BuildResult, build_dataset
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-SOURCES = DATA / "sources"
-ONTOLOGY = DATA / "graph-ontology.ttl"
-
-
-def build(out_dir: Path, sources_dir: Path = SOURCES) -> BuildResult:
-    """Build the fixture sources against the fixture ontology, quietly."""
-    return build_dataset(out_dir, sources_dir, ontology_file=ONTOLOGY, progress=lambda _line: None)
+from rlskg.graph.build import BuildResult
+from tests.support.data import SOURCES
+from tests.support.graph import build
 
 
 @pytest.fixture(scope="session")

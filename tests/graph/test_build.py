@@ -14,7 +14,8 @@ from rlskg.graph.errors import GraphBuildError
 from rlskg.graph.manifest import Manifest, file_hash
 from rlskg.graph.validate import read_dataset
 from rlskg.ontology.namespaces import GENID, GRAPH
-from tests.graph.conftest import ONTOLOGY, SOURCES, build
+from tests.support.data import ONTOLOGY, SOURCES
+from tests.support.graph import build
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_FILES = [

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 import rlskg.graph.commands
 from rlskg.graph.build import build_dataset
 from rlskg.graph.commands import build_command
-from tests.graph.conftest import ONTOLOGY, SOURCES
+from tests.support.data import ONTOLOGY, SOURCES
 
 
 @pytest.fixture(autouse=True)

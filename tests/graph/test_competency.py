@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from rlskg.graph.competency import COMPETENCY_DIR, CompetencyQuestion, load_questions
+from tests.support.data import EXPECTED_DIR
 
-EXPECTED_DIR = Path(__file__).parent / "competency"
 QUESTIONS = load_questions()
 
 

@@ -9,7 +9,7 @@ from rlskg.graph.derive import derive_inferred, derive_simple, is_useful
 from rlskg.graph.skolem import skolemize
 from rlskg.graph.sources import load_sources
 from rlskg.ontology.namespaces import GENID, RLS
-from tests.graph.conftest import ONTOLOGY, SOURCES
+from tests.support.data import ONTOLOGY, SOURCES
 
 PREFIXES = """
 @prefix rls: <https://w3id.org/rlskg/ontology/> .

@@ -5,7 +5,7 @@ from rdflib.compare import isomorphic
 
 from rlskg.graph.skolem import skolem_iris, skolemize
 from rlskg.ontology.namespaces import GENID
-from tests.graph.conftest import ONTOLOGY
+from tests.support.data import ONTOLOGY
 
 TWO_RESTRICTIONS = """
 @prefix owl: <http://www.w3.org/2002/07/owl#> .

@@ -7,7 +7,7 @@ import pytest
 from rlskg.graph.errors import GraphBuildError
 from rlskg.graph.sources import find_sources, load_sources, parse_source, source_key
 from rlskg.ontology.namespaces import GRAPH, SRC
-from tests.graph.conftest import SOURCES
+from tests.support.data import SOURCES
 
 BAD_TURTLE = """@prefix rls: <https://w3id.org/rlskg/ontology/> .
 @prefix src: <https://w3id.org/rlskg/id/source/> .

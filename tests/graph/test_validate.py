@@ -9,7 +9,7 @@ from rdflib import Graph
 from rlskg.graph.build import BuildResult
 from rlskg.graph.validate import check_dataset, shape_problems
 from rlskg.ontology.problems import Problem
-from tests.graph.conftest import build
+from tests.support.graph import build
 
 PREFIXES = """
 @prefix rls: <https://w3id.org/rlskg/ontology/> .

@@ -7,8 +7,8 @@ import pytest
 
 from rlskg.ontology.check import CheckReport, check_ontology
 from rlskg.ontology.source import EDIT_FILE
+from tests.support.data import MINI
 
-MINI = Path(__file__).resolve().parent.parent / "data" / "mini-ontology" / "mini-ontology.ttl"
 EDIT_FILES = {"mini": MINI, "rls": EDIT_FILE}
 
 

@@ -11,8 +11,8 @@ from rlskg.graph.commands import check_command
 from rlskg.ontology.check import CheckReport, check_ontology
 from rlskg.ontology.commands import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, print_report
 from rlskg.ontology.problems import Problem
-from tests.ontology.conftest import MINI
-from tests.ontology.variants import write_variant
+from tests.support.data import MINI
+from tests.support.ontology_variants import write_variant
 
 
 @pytest.mark.reasoner

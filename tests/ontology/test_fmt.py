@@ -13,7 +13,7 @@ from rdflib.term import Node
 from rlskg.ontology.commands import fmt_command
 from rlskg.ontology.fmt import UNORDERED_LISTS, canonical_text, format_file, format_graph, is_canonical
 from rlskg.ontology.source import parse_turtle
-from tests.ontology.variants import write_variant
+from tests.support.ontology_variants import write_variant
 
 
 def test_edit_file_is_canonical(edit_file: Path) -> None:

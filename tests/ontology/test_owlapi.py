@@ -11,7 +11,7 @@ from rlskg.ontology.check import CheckReport
 from rlskg.ontology.fmt import canonical_text
 from rlskg.ontology.namespaces import RLS
 from rlskg.ontology.owlapi import OwlApiError, OwlApiUnavailable, check_profile, owlapi_classpath, save_turtle
-from tests.ontology.variants import load, own_terms, write_variant
+from tests.support.ontology_variants import load, own_terms, write_variant
 
 pytestmark = pytest.mark.reasoner
 
@@ -40,7 +40,7 @@ def test_untyped_entity_and_illegal_punning_are_caught(edit_file: Path, tmp_path
 
 
 def test_import_outside_the_catalog_is_never_fetched(tmp_path: Path) -> None:
-    from tests.ontology.conftest import MINI
+    from tests.support.data import MINI
 
     copy = write_variant(MINI, tmp_path)
     (tmp_path / "catalog-v001.xml").write_text(

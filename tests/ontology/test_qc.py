@@ -19,7 +19,7 @@ from rlskg.ontology.qc import (
     validate_shapes,
 )
 from rlskg.ontology.source import load_ontology, ontology_iri
-from tests.ontology.variants import load, own_terms, write_variant
+from tests.support.ontology_variants import load, own_terms, write_variant
 
 
 def test_every_query_file_parses_and_selects_entity_property_value() -> None:

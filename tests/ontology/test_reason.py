@@ -11,7 +11,7 @@ from rlskg.ontology.namespaces import RLS
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.reason import ReasonerResult, load_expected, reason
 from rlskg.ontology.source import OntologySourceError
-from tests.ontology.variants import (
+from tests.support.ontology_variants import (
     add_unsatisfiable_class,
     declassify,
     first_expected_pair,

@@ -16,7 +16,7 @@ from rlskg.ontology.source import (
     parse_turtle,
     resolve_imports,
 )
-from tests.ontology.variants import write_variant
+from tests.support.ontology_variants import write_variant
 
 
 def test_package_paths_point_beside_the_code() -> None:

@@ -11,8 +11,6 @@ from flask.testing import FlaskClient
 
 from rlskg.service import close_app, create_app
 
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
 
 @pytest.fixture(scope="module")
 def app(built_dataset: Path) -> Iterator[Flask]:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from rlskg.service import close_app, create_app
-from tests.pages.conftest import BROWSER
+from tests.support.browser import BROWSER
 
 EVIL = '<script>alert("x")</script>'
 DATA = f"""

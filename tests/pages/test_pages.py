@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
-from tests.pages.conftest import BROWSER
+from tests.support.browser import BROWSER
 
 RLS = "https://w3id.org/rlskg/ontology/"
 FORMATS = {

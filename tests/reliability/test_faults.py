@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from rlskg.graph.errors import GraphBuildError
-from tests.graph.conftest import SOURCES, build
-from tests.service.conftest import COUNT, TOKEN, TRIPLES
-from tests.service.test_server import RUNAWAY, Server, descendants, start, stop
+from tests.support.data import SOURCES
+from tests.support.graph import build
+from tests.support.server import RUNAWAY, Server, descendants, start, stop
+from tests.support.service import COUNT, TOKEN, TRIPLES
 
 pytestmark = pytest.mark.server
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rlskg.service import close_app
-from tests.service.conftest import make_app
+from tests.support.service import make_app
 
 # Each example is bounded twice: by the service's own time limit, and by hypothesis's deadline.
 QUERY_TIMEOUT = 1.0

@@ -8,8 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.reliability.conftest import snapshot
-from tests.service.conftest import TOKEN, bearer
+from tests.support.service import TOKEN, bearer, snapshot
 
 ROUTES = ["/sparql", "/update", "/store", "/service-description", "/health", "/metrics", "/openapi.json"]
 PATH_TRICKS = [

@@ -17,33 +17,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.reliability.conftest import snapshot
-from tests.service.conftest import DATA, bearer
+from tests.support.rdfxml import document, laughs
+from tests.support.service import DATA, bearer, snapshot
 
 RDF = "application/rdf+xml"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def document(doctype: str, value: str) -> bytes:
-    return f"""<?xml version="1.0"?>
-<!DOCTYPE rdf:RDF [{doctype}]>
-<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex/">
-  <rdf:Description rdf:about="http://ex/a"><ex:p>{value}</ex:p></rdf:Description>
-</rdf:RDF>""".encode()
-
 
 XXE_FILE = document('<!ENTITY xxe SYSTEM "file:///etc/passwd">', "&xxe;")
 XXE_PUBLIC = document('<!ENTITY xxe PUBLIC "-//x//y" "file:///etc/passwd">', "&xxe;")
 XXE_PARAMETER = document('<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;', "x")
 XXE_HTTP = document('<!ENTITY xxe SYSTEM "http://127.0.0.1:1/x">', "&xxe;")
-
-
-def laughs(levels: int) -> bytes:
-    """Nested entities, each ten of the one before: 3 * 10**levels bytes from a 1 KB body."""
-    entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1)
-    ]
-    return document("".join(entities), f"&lol{levels};")
 
 
 def test_pyoxigraph_never_reads_an_external_entity() -> None:

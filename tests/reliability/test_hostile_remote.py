@@ -7,8 +7,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from tests.reliability.conftest import snapshot
-from tests.service.conftest import TOKEN, bearer
+from tests.support.service import TOKEN, bearer, snapshot
 
 TARGETS = [
     "http://127.0.0.1:8000/sparql",
@@ -36,7 +35,7 @@ TARGETS = [
 def mistaken(request: pytest.FixtureRequest) -> Flask:
     """An app whose allow-list holds every hostile target (an operator's mistake)."""
     from rlskg.service import close_app
-    from tests.service.conftest import make_app
+    from tests.support.service import make_app
 
     application = make_app(TOKEN=TOKEN, SERVICE_ALLOWLIST=TARGETS)
     request.addfinalizer(lambda: close_app(application))

@@ -8,8 +8,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from tests.reliability.conftest import snapshot
-from tests.service.conftest import TOKEN
+from tests.support.service import TOKEN, snapshot
 
 TURTLE = b"<http://ex/s> <http://ex/p> <http://ex/o> ."
 UPDATE = "INSERT DATA { <http://ex/s> <http://ex/p> <http://ex/o> }"

@@ -11,7 +11,7 @@ import urllib.parse
 
 from flask import Flask
 
-from tests.service.conftest import bearer
+from tests.support.service import bearer
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 LABEL = PAYLOAD.replace('"', '\\"')

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from rlskg.service.protocol.openapi import document
-from tests.service.conftest import bearer
+from tests.support.service import bearer
 
 
 def test_openapi_documents_every_400_it_sends(client: FlaskClient) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from rlskg.graph.errors import GraphBuildError
 from rlskg.graph.sources import parse_source
-from tests.graph.conftest import SOURCES
+from tests.support.data import SOURCES
 
 
 def test_parse_source_not_utf8_names_file_and_line(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ service.guard.entity_refusal now measures the expansion before anything is parse
 from __future__ import annotations
 
 from rlskg.service.guard.xml_entities import entity_refusal
-from tests.reliability.test_hostile_rdfxml import document, laughs
+from tests.support.rdfxml import document, laughs
 
 
 def test_entity_refusal_measures_nested_expansion_without_expanding() -> None:

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.service.conftest import COUNT, TRIPLES
-from tests.service.test_server import Server, descendants, start, stop
+from tests.support.server import Server, descendants, start, stop
+from tests.support.service import COUNT, TRIPLES
 
 pytestmark = pytest.mark.server
 
@@ -38,7 +38,9 @@ PATHOLOGICAL = {
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    running = start("--timeout", str(TIMEOUT), "--workers", "1", "--threads", "4")
+    with pytest.MonkeyPatch.context() as patch:  # multi-MB queries reach the evaluators here
+        patch.setenv("RLSKG_MAX_QUERY_BYTES", "10000000")
+        running = start("--timeout", str(TIMEOUT), "--workers", "1", "--threads", "4")
     try:
         yield running
     finally:

@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from rlskg.service.protocol import negotiation
-from tests.service.conftest import TOKEN, make_app
+from tests.support.service import TOKEN, make_app
 
 TEXT_BODIES = sorted(
     {"application/sparql-query", "application/sparql-update"}

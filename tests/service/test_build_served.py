@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 
 from rlskg.ontology.namespaces import GRAPH, SD
 from rlskg.service import close_app, create_app
-from tests.service.conftest import parse
+from tests.support.service import parse
 
 
 def test_build_is_served_with_its_version_graphs_and_void(built_dataset: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from rlskg.cli import main
-from tests.service.conftest import DATA, TRIPLES
+from tests.support.service import DATA, TRIPLES
 
 LABELS = "SELECT ?c ?l WHERE { ?c rdfs:label ?l } ORDER BY ?l"
 

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, VOID, XSD
 
 from rlskg.ontology.namespaces import SD
 from rlskg.service import close_app, create_app
-from tests.service.conftest import DATA, GRAPH, TRIPLES, parse
+from tests.support.service import DATA, GRAPH, TRIPLES, parse
 
 ENDPOINT = URIRef("http://localhost/sparql")
 

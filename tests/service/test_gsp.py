@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import URIRef
 
-from tests.service.conftest import GRAPH, RLS, TRIPLES, bearer, count, parse
+from tests.support.service import GRAPH, RLS, TRIPLES, bearer, count, parse
 
 TURTLE = b"@prefix ex: <http://example.org/> . ex:a ex:b ex:c , ex:d ."
 

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from rlskg.service import create_app
-from tests.service.conftest import COUNT, GRAPH, TRIPLES, bearer
+from tests.support.service import COUNT, GRAPH, TRIPLES, bearer
 
 ALL = "SELECT * WHERE { ?s ?p ?o }"
 ROUTES = ["/sparql", "/update", "/store", "/service-description", "/health", "/metrics", "/openapi.json"]

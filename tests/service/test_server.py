@@ -4,136 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import http.client
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import COUNT, DATA, TRIPLES
+from tests.support.server import RUNAWAY, Server, descendants, running_process, start, stop
+from tests.support.service import COUNT, TRIPLES
 
 pytestmark = pytest.mark.server
-
-ROOT = Path(__file__).resolve().parents[2]
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-    cold_start: float  # seconds from process start to the first answer
-
-    def request(
-        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
-    ) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-        finally:
-            connection.close()
-
-    def query(self, sparql: str, accept: str = "text/csv") -> tuple[int, bytes]:
-        status, _, body = self.request(
-            "GET", "/sparql?" + urllib.parse.urlencode({"query": sparql}), {"Accept": accept}
-        )
-        return status, body
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def running_process(pid: int) -> bool:
-    """Whether ``pid`` is alive (a zombie has exited: only its parent's reaping is left)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def start(*options: str) -> Server:
-    port = free_port()
-    command = [sys.executable, "-m", "rlskg", "serve", "--data", str(DATA)]
-    env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [*command, "--port", str(port), *options],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    server = Server(process, port, 0.0)
-    deadline = started + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(
-                f"the server exited: {process.stderr.read().decode() if process.stderr else ''}"
-            )
-        try:
-            if server.request("GET", "/health")[0] == 200:
-                server.cold_start = time.monotonic() - started
-                return server
-        except OSError:
-            time.sleep(0.05)
-    stop(server)
-    raise AssertionError("the server did not answer /health within 30 s")
-
-
-def stop(server: Server, force: bool = True) -> None:
-    """SIGTERM the server, SIGKILL it past 15 s, and then (``force``) whatever it left behind."""
-    started = descendants(server.process.pid) if force else set()
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-    for pid in started:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    if server.process.stderr:
-        server.process.stderr.close()
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    running = start("--timeout", "1", "--workers", "1", "--threads", "3")
+    running = start("--timeout", "1", "--workers", "1", "--threads", "3", "--evaluators", "3")
     try:
         yield running
     finally:
@@ -201,7 +90,7 @@ def test_serve_http_habits(server: Server) -> None:
 
 
 def test_serve_stops_with_its_children() -> None:
-    running = start("--workers", "2", "--threads", "2")
+    running = start("--workers", "2", "--threads", "2", "--evaluators", "2")
     children: set[int] = set()
     try:
         # /health answered from one worker; the other may still be starting

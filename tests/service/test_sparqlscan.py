@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rlskg.service.guard.lexical import Remote, scan
+from rlskg.service.guard.lexical import FetchTarget, scan
 
 TARGET = "http://example.org/sparql"
 
 
-def targets(text: str, **prefixes: str) -> tuple[Remote, ...]:
-    return scan(text, prefixes, depth_limit=-1).remote
+def targets(text: str, **prefixes: str) -> tuple[FetchTarget, ...]:
+    return scan(text, prefixes, depth_limit=-1).fetch_targets
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ def targets(text: str, **prefixes: str) -> tuple[Remote, ...]:
     ],
 )
 def test_scan_finds_service_target(query: str) -> None:
-    assert targets(query) == (Remote("SERVICE", TARGET),)
+    assert targets(query) == (FetchTarget("SERVICE", TARGET),)
 
 
 @pytest.mark.parametrize(
@@ -48,29 +48,31 @@ def test_scan_is_not_fooled_by_strings_iris_comments_or_names(query: str) -> Non
 
 
 def test_scan_service_with_a_variable_has_no_iri() -> None:
-    assert targets("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }") == (Remote("SERVICE", None),)
+    assert targets("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }") == (FetchTarget("SERVICE", None),)
 
 
 def test_scan_service_with_unknown_prefix_has_no_iri() -> None:
-    assert targets("SELECT * WHERE { SERVICE nope:x { } }") == (Remote("SERVICE", None),)
+    assert targets("SELECT * WHERE { SERVICE nope:x { } }") == (FetchTarget("SERVICE", None),)
 
 
 def test_scan_uses_the_store_prefixes() -> None:
     assert targets("SELECT * WHERE { SERVICE e:q { } }", e="http://example.org/") == (
-        Remote("SERVICE", "http://example.org/q"),
+        FetchTarget("SERVICE", "http://example.org/q"),
     )
 
 
 def test_scan_finds_every_load_in_an_update() -> None:
     update = "LOAD <http://a.example/x.ttl> ; LOAD SILENT <http://b.example/y.ttl> INTO GRAPH <http://g/>"
     assert targets(update) == (
-        Remote("LOAD", "http://a.example/x.ttl"),
-        Remote("LOAD", "http://b.example/y.ttl"),
+        FetchTarget("LOAD", "http://a.example/x.ttl"),
+        FetchTarget("LOAD", "http://b.example/y.ttl"),
     )
 
 
 def test_scan_sees_a_keyword_spelt_with_codepoint_escapes() -> None:
-    assert targets(f"SELECT * WHERE {{ SERV\\u0049CE <{TARGET}> {{ }} }}") == (Remote("SERVICE", TARGET),)
+    assert targets(f"SELECT * WHERE {{ SERV\\u0049CE <{TARGET}> {{ }} }}") == (
+        FetchTarget("SERVICE", TARGET),
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,6 +99,7 @@ def test_scan_measures_nesting_outside_strings() -> None:
 
 def test_scan_fast_path_bounds_depth_from_above() -> None:
     found = scan("SELECT * WHERE { ?s ?p ?o FILTER(?o > 1) }")
-    assert found.remote == () and not found.has_dataset_clause and found.depth == 2
+    assert found.fetch_targets == () and not found.has_dataset_clause and found.depth == 2
     deep = "SELECT * WHERE " + "{" * 300 + "}" * 300
-    assert scan(deep, depth_limit=128).depth == 300
+    assert scan(deep, depth_limit=-1).depth == 300
+    assert scan(deep, depth_limit=128).depth > 128  # it stops reading once past the limit

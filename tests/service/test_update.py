@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.service.conftest import GRAPH, TRIPLES, bearer, count
+from tests.support.service import GRAPH, TRIPLES, bearer, count
 
 INSERT = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/b> 1 } }"
 

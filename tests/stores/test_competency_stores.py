@@ -19,8 +19,8 @@ from flask import Flask
 from rlskg.graph.competency import CompetencyQuestion, load_questions
 from rlskg.graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
 from rlskg.service import close_app, create_app
-from tests.graph.test_competency import EXPECTED_DIR
-from tests.stores.conftest import OxigraphServer, VirtuosoServer
+from tests.support.data import EXPECTED_DIR
+from tests.support.stores import OxigraphServer, VirtuosoServer
 
 QUESTIONS = load_questions()
 BACKENDS = ["oxigraph", "oxigraph:PATH", "rdflib", "sparql", "virtuoso"]

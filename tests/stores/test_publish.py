@@ -18,7 +18,8 @@ from rlskg.cli import main
 from rlskg.graph.publish import PublishError, publish
 from rlskg.graph.stores.auth import Credentials
 from rlskg.graph.stores.http import request
-from tests.stores.conftest import OxigraphServer, VirtuosoServer, free_port, start_oxigraph
+from tests.support.server import free_port
+from tests.support.stores import OxigraphServer, VirtuosoServer, start_oxigraph
 
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 
 from rlskg.graph.stores.http import request
-from tests.stores.conftest import OxigraphServer, VirtuosoServer, free_port, start_oxigraph
+from tests.support.server import free_port
+from tests.support.stores import OxigraphServer, VirtuosoServer, start_oxigraph
 
 TOKEN = "s3cret-token-for-tests"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pytest
 
 from rlskg.service.guard.federation import first_refusal, refusal
-from rlskg.service.guard.lexical import Remote
+from rlskg.service.guard.lexical import FetchTarget
 
 PUBLIC = "93.184.215.14"
 
@@ -20,7 +20,7 @@ def resolve_to(*addresses: str) -> object:
 
 
 def test_refusal_allows_listed_public_target() -> None:
-    target = Remote("SERVICE", "https://query.example.org/sparql")
+    target = FetchTarget("SERVICE", "https://query.example.org/sparql")
     assert refusal(target, {target.iri or ""}, resolve_to(PUBLIC)) is None  # type: ignore[arg-type]
 
 
@@ -28,7 +28,7 @@ def test_refusal_refuses_unlisted_target_without_lookup() -> None:
     def no_lookup(host: str, port: int) -> Iterable[str]:
         raise AssertionError("looked up")
 
-    reason = refusal(Remote("SERVICE", "https://query.example.org/sparql"), set(), no_lookup)
+    reason = refusal(FetchTarget("SERVICE", "https://query.example.org/sparql"), set(), no_lookup)
     assert reason is not None and "allow-list" in reason
 
 
@@ -47,22 +47,22 @@ def test_refusal_refuses_unlisted_target_without_lookup() -> None:
     ],
 )
 def test_refusal_refuses_private_addresses_even_when_listed(iri: str) -> None:
-    reason = refusal(Remote("SERVICE", iri), {iri})
+    reason = refusal(FetchTarget("SERVICE", iri), {iri})
     assert reason is not None and "loopback or private" in reason
 
 
 def test_refusal_refuses_public_name_resolving_to_private_address() -> None:
     iri = "https://rebind.example.org/sparql"
-    reason = refusal(Remote("LOAD", iri), {iri}, resolve_to(PUBLIC, "10.0.0.7"))  # type: ignore[arg-type]
+    reason = refusal(FetchTarget("LOAD", iri), {iri}, resolve_to(PUBLIC, "10.0.0.7"))  # type: ignore[arg-type]
     assert reason is not None and "private" in reason
 
 
 @pytest.mark.parametrize("iri", ["file:///etc/passwd", "ftp://example.org/x.ttl", "urn:x:y"])
 def test_refusal_refuses_non_http_schemes_even_when_listed(iri: str) -> None:
-    reason = refusal(Remote("LOAD", iri), {iri})
+    reason = refusal(FetchTarget("LOAD", iri), {iri})
     assert reason is not None and "http and https" in reason
 
 
 def test_refusal_refuses_variable_target() -> None:
-    reason = first_refusal([Remote("SERVICE", None)], {"http://example.org/sparql"})
+    reason = first_refusal([FetchTarget("SERVICE", None)], {"http://example.org/sparql"})
     assert reason is not None and "variable" in reason

@@ -20,7 +20,7 @@ from rlskg.graph.stores import (
     open_store,
 )
 from rlskg.graph.stores.forked import ForkedStore
-from tests.service.conftest import DATA, GRAPH, TRIPLES
+from tests.support.service import DATA, GRAPH, TRIPLES
 
 CSV = ResultFormats(("text/csv",), ("application/n-triples",))
 UNION = QueryDataset(union_default_graph=True)

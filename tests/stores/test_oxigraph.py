@@ -22,7 +22,7 @@ from rlskg.graph.stores import (
     UnsupportedFormat,
     open_store,
 )
-from tests.service.conftest import DATA, GRAPH, RLS, TRIPLES, parse
+from tests.support.service import DATA, GRAPH, RLS, TRIPLES, parse
 
 CSV = ResultFormats(("text/csv",), ("application/n-triples",))
 UNION = QueryDataset(union_default_graph=True)
