@@ -11,8 +11,11 @@ from flask import Flask
 
 from rlskg.graph.stores import Store, empty_store, open_store, parse_spec
 from rlskg.graph.stores.forked import pooled
+from rlskg.graph.stores.journal import Journal
 from rlskg.service.config import Settings, load_config
 from rlskg.service.state import EXTENSION, ServiceState
+
+log = logging.getLogger("rlskg.service")
 
 
 def _open(settings: Settings) -> tuple[Store, bool]:
@@ -51,12 +54,27 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
 
     app = Flask(__name__, static_folder=pages.STATIC, template_folder=pages.TEMPLATES)
     settings = load_config(app.config, config)
+    if settings.writable and parse_spec(settings.store).in_memory:
+        # A 204 or 201 reads as "saved"; here it lasts only as long as this process.
+        log.warning(
+            "writes are enabled on the in-memory store %r: acknowledged writes last only until "
+            "the service stops; use --store oxigraph:PATH to keep them",
+            settings.store,
+        )
     loaded = store is not None
     if store is None:
         store, loaded = _open(settings)
     void = description.read_void(settings.out)
     # Last: nothing after the fork may fail and leave children behind.
-    store = pooled(store, settings.pool_size)
+    store = pooled(
+        store,
+        settings.pool_size,
+        most=settings.pool_max,
+        wait=settings.evaluator_wait,
+        network=bool(settings.service_allowlist),
+        journal=Journal(settings.write_journal) if settings.write_journal else None,
+        trial_timeout=settings.query_timeout,
+    )
     if settings.access_log:
         _configure_access_log()
     state = ServiceState(store=store, settings=settings, loaded=loaded, metrics=metrics.Metrics(), void=void)

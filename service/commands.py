@@ -8,7 +8,9 @@ not parse, a malformed or refused query).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +31,7 @@ from rlskg.graph.stores import (
 )
 from rlskg.service import guard
 from rlskg.service.config import Settings, load_config
+from rlskg.service.guard import xml_entities
 from rlskg.service.table import render_table
 
 DEFAULT_OUT = Path("build")
@@ -75,7 +78,7 @@ def _load(settings: Settings) -> Store:
     for path in settings.data:  # the parser would expand XML entities without a limit (service.guard)
         if path.suffix.lower() in (".rdf", ".owl", ".xml") and path.is_file():
             content = path.read_bytes()
-            reason = guard.entity_refusal(content, max(len(content), 10_000_000))
+            reason = xml_entities.entity_refusal(content, max(len(content), 10_000_000))
             if reason is not None:
                 _fail(f"{path}: {reason}")
     try:
@@ -119,10 +122,17 @@ def _settings(config: dict[str, Any]) -> Settings:
 )
 @click.option(
     "--threads",
-    type=click.IntRange(1, 256),
-    default=4,
+    type=click.IntRange(1, 1024),
+    default=32,
     show_default=True,
-    help="Request threads per worker, each with its own evaluator process.",
+    help="Request threads per worker: more than evaluators, so that slow queries leave some free.",
+)
+@click.option(
+    "--evaluators",
+    type=click.IntRange(0, 256),
+    default=None,
+    help="Evaluator processes kept ready per worker (more start when all are busy, up to POOL_MAX) "
+    "[RLSKG_POOL_SIZE, else 4; 0: evaluate in-process, without a hard time limit].",
 )
 @click.option(
     "--timeout", type=click.FloatRange(0.01), default=None, help="Query time limit in seconds [30]."
@@ -135,6 +145,7 @@ def serve_command(
     port: int,
     workers: int | None,
     threads: int,
+    evaluators: int | None,
     timeout: float | None,
 ) -> None:
     """Serve the dataset over SPARQL 1.1 with granian (RLSKG_* variables override these options)."""
@@ -142,7 +153,9 @@ def serve_command(
 
     started = time.perf_counter()
     folder = _build_folder(out, data, _is_remote(store_spec))
-    config: dict[str, Any] = {"OUT": str(folder) if folder else None, "POOL_SIZE": threads}
+    config: dict[str, Any] = {"OUT": str(folder) if folder else None}
+    if evaluators is not None:
+        config["POOL_SIZE"] = evaluators
     config.update(_store_config(store_spec))
     if data:
         config["DATA"] = [str(path) for path in data]
@@ -150,11 +163,17 @@ def serve_command(
         config["QUERY_TIMEOUT"] = timeout
     settings = _settings(config)
     workers = serve.worker_count(workers, settings.writable)
+    journal_folder = None
     if parse_spec(settings.store).in_memory:
         # Loaded once here and shared with the workers copy-on-write.
         shared: Store | None = _load(settings)
         assert shared is not None
         held = _describe(shared)
+        if settings.writable and settings.write_journal is None:
+            # A worker that dies is started again from this process's copy: the journal brings
+            # back the writes it had acknowledged (graph.stores.journal). Private to this server.
+            journal_folder = tempfile.mkdtemp(prefix="rlskg-journal-")
+            config["WRITE_JOURNAL"] = str(Path(journal_folder) / "writes.journal")
     else:
         # Opened by each worker itself (a RocksDB handle must not cross a fork), so load it in a
         # child: what loading and counting leave in memory must not be inherited by every worker.
@@ -164,7 +183,11 @@ def serve_command(
         f"http://{host}:{port}/sparql ({workers} worker(s) x {threads} thread(s), store {settings.store})",
         err=True,
     )
-    serve.run(shared, config, host, port, workers, threads)
+    try:
+        serve.run(shared, config, host, port, workers, threads)
+    finally:
+        if journal_folder is not None:
+            shutil.rmtree(journal_folder, ignore_errors=True)
 
 
 def _describe(store: Store) -> str:

@@ -28,13 +28,18 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_TIMEOUT": 30.0,  # seconds; the evaluator is killed past it
     "MAX_RESULT_BYTES": 50_000_000,  # a larger serialised result is refused with 503
     "MAX_REQUEST_BYTES": 10_000_000,  # a larger body is refused with 413, a longer URL with 414
-    "MAX_QUERY_DEPTH": 128,  # deeper bracket nesting is refused with 400
+    "MAX_QUERY_BYTES": 1_000_000,  # a longer query or update text is refused with 413 (it is scanned)
+    "MAX_QUERY_DEPTH": 128,  # deeper nesting (brackets, unary operators) is refused with 400
     "SERVICE_ALLOWLIST": [],  # exact IRIs that SERVICE and LOAD may reach
-    "POOL_SIZE": 4,  # evaluator processes per worker; 0 evaluates in-process, without a hard timeout
+    "POOL_SIZE": 4,  # evaluators kept ready per worker; 0 evaluates in-process, without a hard timeout
+    "POOL_MAX": 16,  # evaluator processes per worker when all ready ones are busy (at least POOL_SIZE)
+    "EVALUATOR_WAIT": 5.0,  # seconds a read waits for a free evaluator past POOL_MAX; then 503
+    "WRITE_JOURNAL": None,  # a file of acknowledged writes, replayed by a worker that starts (rlskg serve)
     "CACHE_MAX_AGE": 60,  # seconds, for Cache-Control on read responses
     "RESPONSE_CACHE_BYTES": 64_000_000,  # per worker, for repeated GET answers; 0 turns it off
     "COMPRESS_MIN_BYTES": 1024,  # smaller bodies are sent as they are
     "ACCESS_LOG": True,  # JSON lines on the rlskg.access logger
+    "TRUSTED_PROXIES": 0,  # proxies in front whose X-Forwarded-For/-Proto are believed; 0: none
 }
 ENV_PREFIX = "RLSKG"
 
@@ -73,13 +78,18 @@ class Settings:
     query_timeout: float
     max_result_bytes: int
     max_request_bytes: int
+    max_query_bytes: int
     max_query_depth: int
     service_allowlist: frozenset[str]
     pool_size: int
+    pool_max: int
+    evaluator_wait: float
+    write_journal: Path | None
     cache_max_age: int
     response_cache_bytes: int
     compress_min_bytes: int
     access_log: bool
+    trusted_proxies: int
 
     @property
     def writable(self) -> bool:
@@ -111,13 +121,18 @@ class Settings:
             query_timeout=_number(config, "QUERY_TIMEOUT", float, 0.01),
             max_result_bytes=_number(config, "MAX_RESULT_BYTES", int, 1),
             max_request_bytes=_number(config, "MAX_REQUEST_BYTES", int, 1),
+            max_query_bytes=_number(config, "MAX_QUERY_BYTES", int, 1),
             max_query_depth=_number(config, "MAX_QUERY_DEPTH", int, 1),
             service_allowlist=frozenset(_strings(config["SERVICE_ALLOWLIST"])),
             pool_size=_number(config, "POOL_SIZE", int, 0),
+            pool_max=max(_number(config, "POOL_MAX", int, 1), _number(config, "POOL_SIZE", int, 0)),
+            evaluator_wait=_number(config, "EVALUATOR_WAIT", float, 0),
+            write_journal=Path(config["WRITE_JOURNAL"]) if config["WRITE_JOURNAL"] else None,
             cache_max_age=_number(config, "CACHE_MAX_AGE", int, 0),
             response_cache_bytes=_number(config, "RESPONSE_CACHE_BYTES", int, 0),
             compress_min_bytes=_number(config, "COMPRESS_MIN_BYTES", int, 0),
             access_log=bool(config["ACCESS_LOG"]),
+            trusted_proxies=_number(config, "TRUSTED_PROXIES", int, 0),
         )
 
 

@@ -20,6 +20,9 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 STORE_MS, QUERY_TEXT, STORE_ERROR, ROUTE = "rlskg.store_ms", "rlskg.query", "rlskg.store_error", "rlskg.route"
+# Methods that keep their own label; any other token a client sends as a method is counted as
+# "other", or each invented name would add a series that lives as long as the worker.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"})
 CACHE = (
     "rlskg.cache"  # "hit", or "miss" for a shareable answer made afresh (service.middleware.response_cache)
 )
@@ -73,6 +76,7 @@ class Metrics:
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        method = method if method in METHODS else "other"
         key = (route, method, status)
         children = self._children.get(key)
         if children is None:  # labels() takes a lock and hashes the labels: do it once per key

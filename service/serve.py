@@ -38,7 +38,7 @@ def worker_count(requested: int | None, writable: bool) -> int:
 def run(
     store: Store | None, config: Mapping[str, Any], host: str, port: int, workers: int, threads: int
 ) -> None:
-    """Serve until interrupted. ``threads`` is both server threads and evaluators per worker.
+    """Serve until interrupted with ``threads`` request threads per worker.
     Without ``store``, each worker opens the one ``config`` names."""
     # Fork (not spawn): workers inherit the loaded store instead of loading it again.
     multiprocessing.set_start_method("fork", force=True)

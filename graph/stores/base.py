@@ -118,11 +118,15 @@ class Isolation:
 
     ``fork``: children forked after the load share the in-memory data copy-on-write.
     ``reopen``: children start afresh (fork + exec) and open ``spec`` read-only: a forked RocksDB
-    handle is not safe to use. ``inline``: no children; the store bounds its own waits.
+    handle is not safe to use. ``snapshot``: as ``reopen``, but the store is written to meanwhile,
+    and a reader beside a writer is undefined in RocksDB: ``checkpoint(folder)`` writes a
+    read-only copy of the data as it is now (hard links: milliseconds), which children open.
+    ``inline``: no children; the store bounds its own waits.
     """
 
-    mode: Literal["fork", "reopen", "inline"]
+    mode: Literal["fork", "reopen", "snapshot", "inline"]
     spec: str = ""
+    checkpoint: Callable[[Path], None] | None = field(default=None, compare=False)
 
 
 class Store(Protocol):
@@ -146,7 +150,7 @@ class Store(Protocol):
         max_bytes: int | None = None,
     ) -> Answer: ...
 
-    def update(self, sparql: str) -> None: ...
+    def update(self, sparql: str, *, timeout: float | None = None) -> None: ...
 
     def get_graph(
         self,

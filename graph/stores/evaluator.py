@@ -16,11 +16,16 @@ import struct
 import sys
 import threading
 import time
-from typing import NoReturn
+from typing import Any, NoReturn
+
+import pyoxigraph as ox
 
 from rlskg.graph.stores import Answer, Store, StoreCrashed, StoreError, StoreUnavailable, reopen
+from rlskg.graph.stores.base import parse_triples
 
 READ_OPERATIONS = frozenset({"query", "get_graph", "get_dataset"})
+READY = b"ready"  # the first frame of a child that reopened its store (after exec)
+N_TRIPLES = "application/n-triples"
 # Oxigraph's parser and evaluator recurse: a big stack lets deep (but allowed) queries through
 # where a server thread's stack (2 MiB or less) would overflow. Pages are only used when touched.
 CHILD_STACK_BYTES = 256 * 1024 * 1024
@@ -63,9 +68,7 @@ def _serve(sock: socket.socket, inner: Store) -> None:
         except (EOFError, OSError):
             return
         try:
-            if operation not in READ_OPERATIONS:
-                raise StoreUnavailable(f"{operation} is not a read")
-            answer: Answer = getattr(inner, operation)(**arguments)
+            answer = _answer(inner, operation, arguments)
             reply = b"\0".join((b"ok", answer.media_type.encode(), answer.kind.encode(), answer.body))
         except StoreError as error:
             reply = b"er" + pickle.dumps(error)
@@ -73,6 +76,20 @@ def _serve(sock: socket.socket, inner: Store) -> None:
             crash = StoreCrashed(f"the evaluator failed: {type(error).__name__}: {error}")
             reply = b"er" + pickle.dumps(crash)
         send(sock, reply)
+
+
+def _answer(inner: Store, operation: str, arguments: dict[str, Any]) -> Answer:
+    if operation in READ_OPERATIONS:
+        answer: Answer = getattr(inner, operation)(**arguments)
+        return answer
+    if operation == "trial_update":  # this copy is retired after it
+        inner.update(arguments["sparql"])
+        return Answer(b"", "", "boolean")
+    if operation == "parse_rdf":
+        quads = parse_triples(arguments["data"], arguments["media_type"], arguments["base_iri"])
+        body = ox.serialize([quad.triple for quad in quads], format=ox.RdfFormat.N_TRIPLES) or b""
+        return Answer(body, N_TRIPLES, "graph")
+    raise StoreUnavailable(f"{operation} is not an evaluator operation")
 
 
 def child_main(sock: socket.socket, inner: Store, *, forked: bool = True) -> NoReturn:
@@ -108,7 +125,9 @@ def exec_child(sock: socket.socket, spec: str) -> NoReturn:
 def main(argv: list[str]) -> None:
     spec, fd = argv
     sock = socket.socket(fileno=int(fd))
-    child_main(sock, reopen(spec), forked=False)
+    store = reopen(spec)
+    send(sock, READY)  # a query's time limit starts now, not while Python and the store start
+    child_main(sock, store, forked=False)
 
 
 if __name__ == "__main__":

@@ -5,20 +5,31 @@ few children after the store is loaded (copy-on-write: the dataset is not copied
 reads over a socketpair; a child evaluates, serialises the result in the negotiated format and
 sends the bytes back as one length-prefixed frame. Past the time limit the parent SIGKILLs the
 child and forks a fresh one: the worker thread is free at once, and the CPU too. A crash in
-Oxigraph kills only a child. Writes run in the parent, under a lock that forks also take, and
-children forked before a write are replaced before their next read. The child's side is
-``graph.stores.evaluator``.
+Oxigraph kills only a child. The child's side is ``graph.stores.evaluator``.
+
+- Children have no network (``graph.stores.sandbox``) unless the service may reach SERVICE or LOAD
+  targets at all: then the request guard's allow-list is the only check.
+- ``size`` children are kept ready; when all are busy, more are started, up to ``most``, so that a
+  few slow queries do not make every other one wait; past that a read waits at most ``wait``
+  seconds for a child, then is refused (StoreUnavailable, 503).
+- Writes run in the parent, under a lock that forks also take; children forked before a write are
+  replaced before their next read. Before the parent applies a write, a child does it first where
+  a crash or a runaway costs nothing: an update is tried on a child's own copy (in-memory stores),
+  an upload is parsed there into N-Triples, within ``trial_timeout`` seconds. Each applied write goes to the
+  ``journal``, if there is one, before it is acknowledged (``graph.stores.journal``).
 
 Which stores this applies to is theirs to say (``graph.stores.Isolation``): in-memory stores are
-forked; a read-only on-disk store is reopened by each child after exec (graph.stores.evaluator); a
-remote store, or a writable on-disk one, is used in-process (``pooled`` returns it unchanged).
+forked; an on-disk store is reopened read-only by each child after exec, from a checkpoint when the
+store is written to; a remote store is used in-process (``pooled`` returns it unchanged).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import queue
+import shutil
 import signal
 import socket
 import threading
@@ -30,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rlskg.graph.stores import (
+from rlskg.graph.stores.base import (
     DEFAULT_DATASET,
     Answer,
     Isolation,
@@ -42,7 +53,17 @@ from rlskg.graph.stores import (
     StoreStats,
     StoreUnavailable,
 )
-from rlskg.graph.stores.evaluator import child_main, exec_child, recv, send
+from rlskg.graph.stores.evaluator import N_TRIPLES, READY, child_main, exec_child, recv, send
+from rlskg.graph.stores.journal import Journal
+from rlskg.graph.stores.sandbox import SandboxError, drop_network, sandbox_available
+
+log = logging.getLogger("rlskg.store")
+
+SNAPSHOTS = ".rlskg-snapshots"  # inside an on-disk store's folder: RocksDB leaves it alone
+STARTUP_SECONDS = 30.0  # for a child that exec'd to open its store
+EXIT_NO_SANDBOX = 70  # a child that could not drop its network exits at once with this code
+# A write's time in the parent is not bounded; its trial in a child is, by this unless told.
+WRITE_TRIAL_SECONDS = 60.0
 
 
 @dataclass
@@ -50,14 +71,44 @@ class _Child:
     pid: int
     sock: socket.socket
     version: str
+    snapshot: Path | None = None  # the checkpoint it reads (``snapshot`` stores)
+    ready: bool = True  # False until a child that exec'd has said it opened its store
 
 
-def pooled(store: Store, size: int) -> Store:
-    """``store`` with its reads in ``size`` killable children, where its ``Isolation`` allows;
-    else ``store`` itself (a remote store bounds its own waits)."""
+def pooled(
+    store: Store,
+    size: int,
+    *,
+    most: int | None = None,
+    wait: float = 5.0,
+    network: bool = False,
+    journal: Journal | None = None,
+    trial_timeout: float = WRITE_TRIAL_SECONDS,
+) -> Store:
+    """``store`` with its reads in killable children, where its ``Isolation`` allows; else
+    ``store`` itself (a remote store bounds its own waits). ``network``: whether children may
+    reach the network (only when SERVICE or LOAD targets are allowed at all)."""
+    if journal is not None:
+        replayed = journal.replay(store)  # before any child is forked: they must see it all
+        if replayed:
+            log.warning("replayed %d acknowledged writes from %s", replayed, journal.path)
     if size < 1 or store.isolation.mode == "inline":
         return store
-    return ForkedStore(store, size)
+    sandboxed = not network and sandbox_available()
+    if not network and not sandboxed:
+        log.warning(
+            "evaluators cannot be moved out of the network here (no unshare): SERVICE and LOAD "
+            "are kept in by the request guard's lexical check alone"
+        )
+    return ForkedStore(
+        store,
+        size,
+        most=most or size,
+        wait=wait,
+        sandboxed=sandboxed,
+        journal=journal,
+        trial_timeout=trial_timeout,
+    )
 
 
 def _stop(children: dict[int, socket.socket]) -> None:
@@ -73,23 +124,44 @@ def _stop(children: dict[int, socket.socket]) -> None:
 
 
 class ForkedStore:
-    """A ``Store`` that evaluates reads in ``size`` forked copies of ``inner`` with a hard time limit."""
+    """A ``Store`` that evaluates reads in forked copies of ``inner`` with a hard time limit."""
 
-    def __init__(self, inner: Store, size: int) -> None:
+    def __init__(
+        self,
+        inner: Store,
+        size: int,
+        *,
+        most: int | None = None,
+        wait: float = 5.0,
+        sandboxed: bool = False,
+        journal: Journal | None = None,
+        trial_timeout: float = WRITE_TRIAL_SECONDS,
+    ) -> None:
         if size < 1:
             raise ValueError("a ForkedStore needs at least one child")
         self._inner = inner
+        self._size, self._most, self._wait = size, max(most or size, size), wait
+        self.sandboxed = sandboxed
+        self._journal = journal
+        self._trial_timeout = trial_timeout
         self._lock = threading.Lock()  # writes to inner, and forks (never fork mid-write)
         self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self._live: dict[int, socket.socket] = {}  # every child, idle or busy
+        self._snapshots: dict[Path, int] = {}  # checkpoint folder -> live children reading it
+        self._snapshot: tuple[str, Path] | None = None  # (version, folder) of the newest
+        self._stats: StoreStats | None = None
         self._closed = False
         # An app dropped without close() still stops its children when collected.
         self._finalizer = weakref.finalize(self, _stop, self._live)
         for _ in range(size):
             self._idle.put(self._spawn())
 
+    # Children.
+
     def _spawn(self) -> _Child:
         with self._lock:
+            isolation = self._inner.isolation
+            snapshot = self._current_snapshot(isolation) if isolation.mode == "snapshot" else None
             parent_end, child_end = socket.socketpair()
             with warnings.catch_warnings():
                 # Python 3.12+ warns on fork in a threaded process. The child touches no lock that
@@ -98,31 +170,94 @@ class ForkedStore:
                 pid = os.fork()
             if pid == 0:
                 parent_end.close()
-                if self._inner.isolation.mode == "reopen":
-                    exec_child(child_end, self._inner.isolation.spec)
-                child_main(child_end, self._inner)
+                self._enter_child(child_end, isolation, snapshot)
             child_end.close()
             self._live[pid] = parent_end
-            return _Child(pid, parent_end, self._inner.version)
+            if snapshot is not None:
+                self._snapshots[snapshot] = self._snapshots.get(snapshot, 0) + 1
+            ready = isolation.mode not in ("reopen", "snapshot")
+            return _Child(pid, parent_end, self._inner.version, snapshot, ready)
+
+    def _enter_child(self, sock: socket.socket, isolation: Isolation, snapshot: Path | None) -> None:
+        """In the child: leave the network, then serve (exec'ing first where the store must reopen)."""
+        if self.sandboxed:
+            try:
+                drop_network()
+            except SandboxError:
+                os._exit(EXIT_NO_SANDBOX)  # never evaluate with a network we promised to take away
+        if isolation.mode == "reopen":
+            exec_child(sock, isolation.spec)
+        if snapshot is not None:
+            exec_child(sock, f"{isolation.spec.partition(':')[0]}:{snapshot}")
+        child_main(sock, self._inner)
+
+    def _current_snapshot(self, isolation: Isolation) -> Path:
+        """The checkpoint of the data as it is now, written when the version has changed (into the
+        store's own folder: hard links need one file system)."""
+        version = self._inner.version
+        if self._snapshot is not None and self._snapshot[0] == version:
+            return self._snapshot[1]
+        assert isolation.checkpoint is not None
+        folder = Path(isolation.spec.partition(":")[2]) / SNAPSHOTS / f"{version}-{time.monotonic_ns()}"
+        folder.parent.mkdir(exist_ok=True)
+        isolation.checkpoint(folder)
+        previous, self._snapshot = self._snapshot, (version, folder)
+        if previous is not None:
+            self._drop_snapshot(previous[1])
+        return folder
+
+    def _drop_snapshot(self, folder: Path) -> None:
+        """Delete a checkpoint once no live child reads it and a newer one exists."""
+        if self._snapshots.get(folder, 0) == 0 and (self._snapshot is None or self._snapshot[1] != folder):
+            self._snapshots.pop(folder, None)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _retire(self, child: _Child) -> None:
         _stop({child.pid: child.sock})
         self._live.pop(child.pid, None)
+        if child.snapshot is not None:
+            with self._lock:
+                self._snapshots[child.snapshot] -= 1
+                self._drop_snapshot(child.snapshot)
 
-    def _checkout(self, wait: float) -> _Child:
+    def _checkout(self) -> _Child:
+        """An idle child of the current version; a new one if none is idle and fewer than ``most``
+        live; else the first to come free within ``wait`` seconds."""
         try:
-            child = self._idle.get(timeout=wait)
+            child = self._idle.get_nowait()
         except queue.Empty:
-            raise StoreUnavailable("every evaluator is busy; try again shortly") from None
+            if len(self._live) < self._most:
+                return self._spawn()
+            try:
+                child = self._idle.get(timeout=self._wait)
+            except queue.Empty:
+                raise StoreUnavailable("every evaluator is busy; try again shortly") from None
         if child.version != self._inner.version:  # forked before a write: it holds old data
             self._retire(child)
             child = self._spawn()
         return child
 
-    def _read(self, operation: str, timeout: float | None, **arguments: Any) -> Answer:
+    def _release(self, child: _Child) -> None:
+        """Back to the idle queue; retired instead when the store closed or more than ``size``
+        children are idle (those started for a burst)."""
+        if self._closed or self._idle.qsize() >= self._size:
+            self._retire(child)
+        else:
+            self._idle.put(child)
+
+    def _replace(self, child: _Child) -> None:
+        """Kill a child; put a fresh one in its place while fewer than ``size`` are idle."""
+        self._retire(child)
+        if not self._closed and self._idle.qsize() < self._size:
+            self._idle.put(self._spawn())
+
+    def _ask(self, operation: str, timeout: float | None, **arguments: Any) -> Answer:
+        """Send one operation to a child and wait for its answer, at most ``timeout`` seconds."""
         if self._closed:
             raise StoreUnavailable("the store is shutting down")
-        child = self._checkout(wait=timeout or 30.0)
+        child = self._checkout()
+        if not child.ready:
+            self._await_ready(child)
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             send(child.sock, pickle.dumps((operation, arguments), protocol=pickle.HIGHEST_PROTOCOL))
@@ -130,7 +265,8 @@ class ForkedStore:
         except TimeoutError:
             self._replace(child)
             raise QueryTimeout(
-                f"the query ran past the time limit of {timeout:g} s and was stopped"
+                f"the {'query' if operation != 'trial_update' else 'update'} ran past the time limit "
+                f"of {timeout:g} s and was stopped"
             ) from None
         except (EOFError, OSError):
             status = self._exit_status(child)
@@ -138,24 +274,27 @@ class ForkedStore:
             raise StoreCrashed(
                 f"the evaluator stopped ({status}) while answering; it has been replaced"
             ) from None
-        self._release(child)
+        if operation == "trial_update":  # its copy now differs from the parent's
+            self._replace(child)
+        else:
+            self._release(child)
         if reply[:2] == b"er":
             raise pickle.loads(reply[2:])
         _, media_type, kind, body = bytes(reply).split(b"\0", 3)
         return Answer(body, media_type.decode(), kind.decode())  # type: ignore[arg-type]
 
-    def _replace(self, child: _Child) -> None:
-        """Kill a child and put a fresh one in its place."""
-        self._retire(child)
-        if not self._closed:
-            self._idle.put(self._spawn())
-
-    def _release(self, child: _Child) -> None:
-        """Back to the idle queue, unless the store closed meanwhile."""
-        if self._closed:
-            self._retire(child)
-        else:
-            self._idle.put(child)
+    def _await_ready(self, child: _Child) -> None:
+        """Wait for a child that exec'd to open its store (Python and pyoxigraph start in ~0.3 s)."""
+        try:
+            frame = recv(child.sock, time.monotonic() + STARTUP_SECONDS)
+        except (TimeoutError, EOFError, OSError):
+            status = self._exit_status(child)
+            self._replace(child)
+            raise StoreUnavailable(f"an evaluator did not start ({status}); try again shortly") from None
+        if bytes(frame) != READY:
+            self._replace(child)
+            raise StoreCrashed("an evaluator started with an unexpected frame")
+        child.ready = True
 
     @staticmethod
     def _exit_status(child: _Child) -> str:
@@ -166,23 +305,44 @@ class ForkedStore:
             except ChildProcessError:
                 return "gone"
             if pid:
-                return signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else "exited"
+                if os.WIFSIGNALED(status):
+                    return signal.Signals(os.WTERMSIG(status)).name
+                code = os.waitstatus_to_exitcode(status)
+                return "it could not leave the network" if code == EXIT_NO_SANDBOX else f"exit {code}"
             time.sleep(0.005)
         return "closed its socket"
 
-    def _write(self, operation: str, *arguments: Any, **options: Any) -> Any:
+    # Writes.
+
+    def _write(self, operation: str, *arguments: Any) -> Any:
         with self._lock:
-            result = getattr(self._inner, operation)(*arguments, **options)
+            result = getattr(self._inner, operation)(*arguments)
+            self._stats = None
+            if self._journal is not None:
+                self._journal.append(operation, arguments)
         self._refresh_idle()
         return result
 
     def _refresh_idle(self) -> None:
-        """Replace idle children forked before the last write, so the next read pays no fork."""
+        """Replace idle children forked before the last write, so the next read pays no fork
+        (children that reopen a checkpoint are replaced when next asked: they cost an exec)."""
+        if self._inner.isolation.mode == "snapshot":
+            return
         for child in self._drain():
             if child.version != self._inner.version:
                 self._retire(child)
                 child = self._spawn()
             self._idle.put(child)
+
+    def _parsed(self, data: bytes, media_type: str, base_iri: str | None) -> bytes:
+        """An upload parsed by a child into N-Triples (RDF/XML parses in quadratic time in its
+        nesting: never in the parent, never under the write lock)."""
+        answer = self._ask(
+            "parse_rdf", self._trial_timeout, data=data, media_type=media_type, base_iri=base_iri
+        )
+        return answer.body
+
+    # The Store protocol.
 
     @property
     def version(self) -> str:
@@ -193,7 +353,10 @@ class ForkedStore:
         return self._inner.isolation
 
     def load(self, paths: Sequence[Path], *, version: str | None = None) -> None:
-        self._write("load", paths, version=version)
+        with self._lock:
+            self._inner.load(paths, version=version)
+            self._stats = None
+        self._refresh_idle()
 
     def query(
         self,
@@ -204,7 +367,7 @@ class ForkedStore:
         timeout: float | None = None,
         max_bytes: int | None = None,
     ) -> Answer:
-        return self._read(
+        return self._ask(
             "query", timeout, sparql=sparql, formats=formats, dataset=dataset, max_bytes=max_bytes
         )
 
@@ -216,36 +379,48 @@ class ForkedStore:
         timeout: float | None = None,
         max_bytes: int | None = None,
     ) -> Answer:
-        return self._read("get_graph", timeout, graph=graph, formats=formats, max_bytes=max_bytes)
+        return self._ask("get_graph", timeout, graph=graph, formats=formats, max_bytes=max_bytes)
 
     def get_dataset(
         self, *, formats: ResultFormats, timeout: float | None = None, max_bytes: int | None = None
     ) -> Answer:
-        return self._read("get_dataset", timeout, formats=formats, max_bytes=max_bytes)
+        return self._ask("get_dataset", timeout, formats=formats, max_bytes=max_bytes)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None) -> None:
+        """Try the update on a child's copy first (in-memory stores): a syntax error, a failure,
+        a crash or a runaway stops there, and the parent applies only what ran to the end."""
+        if self._inner.isolation.mode == "fork":
+            self._ask("trial_update", timeout if timeout is not None else self._trial_timeout, sparql=sparql)
         self._write("update", sparql)
 
     def put_graph(
         self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
     ) -> bool:
-        return bool(self._write("put_graph", graph, data, media_type, base_iri=base_iri))
+        return bool(self._write("put_graph", graph, self._parsed(data, media_type, base_iri), N_TRIPLES))
 
     def post_graph(
         self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
     ) -> bool:
-        return bool(self._write("post_graph", graph, data, media_type, base_iri=base_iri))
+        return bool(self._write("post_graph", graph, self._parsed(data, media_type, base_iri), N_TRIPLES))
 
     def delete_graph(self, graph: str | None) -> None:
         self._write("delete_graph", graph)
 
     def named_graphs(self) -> list[str]:
-        with self._lock:
-            return self._inner.named_graphs()
+        return sorted(self.stats().graphs)
 
     def stats(self) -> StoreStats:
-        with self._lock:
-            return self._inner.stats()
+        """The counts of the data now; while a write holds the lock, those from before it (a
+        health check must not wait for an upload)."""
+        if not self._lock.acquire(blocking=self._stats is None):
+            assert self._stats is not None
+            return self._stats
+        try:
+            if self._stats is None or self._stats.version != self._inner.version:
+                self._stats = self._inner.stats()
+            return self._stats
+        finally:
+            self._lock.release()
 
     @property
     def children(self) -> list[int]:
@@ -256,6 +431,13 @@ class ForkedStore:
         """Kill every child; reads after this raise StoreUnavailable."""
         self._closed = True
         self._finalizer()
+        with self._lock:
+            for folder in list(self._snapshots):
+                shutil.rmtree(folder, ignore_errors=True)
+            self._snapshots.clear()
+            if self._snapshot is not None:
+                shutil.rmtree(self._snapshot[1], ignore_errors=True)
+                self._snapshot = None
         self._inner.close()
 
     def _drain(self) -> list[_Child]:

@@ -13,6 +13,8 @@ b'true'
 from __future__ import annotations
 
 import json
+import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,7 +66,8 @@ class OxigraphStore:
     """An Oxigraph store, in memory or (``path``) on disk.
 
     ``timeout`` is not enforced here: Oxigraph cannot stop a running query in-process.
-    ``graph.stores.forked.ForkedStore`` runs reads in killable children to enforce it.
+    ``graph.stores.forked.ForkedStore`` runs reads in killable children to enforce it (``isolation``
+    says how: forked, reopened read-only, or from checkpoints when the store is written to).
 
     On disk, ``load`` is idempotent: the files are loaded (replacing what the store held) only when
     their version differs from the one loaded last; updates made since survive restarts.
@@ -83,6 +86,7 @@ class OxigraphStore:
         self._prefixes = prefixes  # declared for every query and update, as if in its prologue
         self._loaded, self._version = self._read_state()
         self._stats: StoreStats | None = None
+        self._write_lock = threading.Lock()
 
     @property
     def version(self) -> str:
@@ -94,9 +98,15 @@ class OxigraphStore:
             return Isolation("fork")
         if self._read_only:
             return Isolation("reopen", f"oxigraph:{self._path}")
-        # A reader beside a writer is undefined behaviour in RocksDB: a writable on-disk store
-        # evaluates in-process, without a hard time limit (serve it read-only for that).
-        return Isolation("inline")
+        # A reader beside a writer is undefined behaviour in RocksDB: readers open checkpoints.
+        return Isolation("snapshot", f"oxigraph:{self._path}", checkpoint=self.checkpoint)
+
+    def checkpoint(self, folder: Path) -> None:
+        """Write a read-only copy of the on-disk data as it is now into ``folder`` (which must not
+        exist; its parent must): RocksDB hard-links its immutable files, so it takes milliseconds."""
+        if self._path is None:
+            raise ValueError("an in-memory store has no checkpoint")
+        self._store.backup(str(folder))
 
     def load(self, paths: Sequence[Path], *, version: str | None = None) -> None:
         """Add RDF files (format by extension); triples go to the default graph. On disk, replace
@@ -172,7 +182,11 @@ class OxigraphStore:
             sparql, prefixes=self._prefixes, use_default_graph_as_union=dataset.union_default_graph
         )
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None) -> None:
+        with self._write_lock:  # one writer at a time: concurrent read-modify-writes lost updates
+            self._update(sparql)
+
+    def _update(self, sparql: str) -> None:
         try:
             self._store.update(sparql, prefixes=self._prefixes)  # transactional: all or nothing
         except SyntaxError as error:
@@ -209,9 +223,10 @@ class OxigraphStore:
         return self._write(graph, data, media_type, base_iri, replace=False)
 
     def delete_graph(self, graph: str | None) -> None:
-        if graph is not None and not self._store.contains_named_graph(ox.NamedNode(graph)):
-            raise GraphNotFound(f"no graph named <{graph}>")
-        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH {ox.NamedNode(graph)}")
+        with self._write_lock:
+            if graph is not None and not self._store.contains_named_graph(ox.NamedNode(graph)):
+                raise GraphNotFound(f"no graph named <{graph}>")
+            self._update("DROP DEFAULT" if graph is None else f"DROP GRAPH {ox.NamedNode(graph)}")
 
     def named_graphs(self) -> list[str]:
         return sorted(self.stats().graphs)
@@ -243,12 +258,16 @@ class OxigraphStore:
     def _changed(self, version: str) -> None:
         self._version = version
         self._stats = None
-        # Written after the data: a crash in between costs a reload, never a stale version.
+        # Written after the data: a crash in between costs a reload, never a stale version. A
+        # temporary file of its own for each writer: concurrent writers must not rename each
+        # other's (one write answered 500 after it was committed, that way).
         if self._path is not None and not self._read_only:
             state = json.dumps({"loaded": self._loaded, "version": version})
-            temporary = self._path / f".{STATE_FILE}.tmp"
-            temporary.write_text(state, encoding="utf-8")
-            temporary.replace(self._path / STATE_FILE)
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=self._path, prefix=f".{STATE_FILE}.", delete=False
+            ) as temporary:
+                temporary.write(state)
+            Path(temporary.name).replace(self._path / STATE_FILE)
 
     def _dump(
         self, offered: Sequence[str], max_bytes: int | None, from_graph: ox.NamedNode | ox.DefaultGraph | None
@@ -266,8 +285,9 @@ class OxigraphStore:
         """Parse the whole body first, then change the store in one transactional update."""
         quads = parse_triples(data, media_type, base_iri)
         node = None if graph is None else ox.NamedNode(graph)
-        created = node is not None and not self._store.contains_named_graph(node)
-        self.update(write_update(graph, quads, replace))
-        if node is not None and created and not quads:  # an empty PUT still creates the graph
-            self._store.add_graph(node)
+        with self._write_lock:
+            created = node is not None and not self._store.contains_named_graph(node)
+            self._update(write_update(graph, quads, replace))
+            if node is not None and created and not quads:  # an empty PUT still creates the graph
+                self._store.add_graph(node)
         return created

@@ -1,13 +1,17 @@
 """rdflib as the store (``--store rdflib``): an rdflib ``Dataset`` in memory.
 
-rdflib's engine is 30-100x slower than Oxigraph's on joins and aggregates (PEERS.md): this backend
-is for comparison and for deployments that must stay pure Python. Three workarounds:
+rdflib's engine is 30-100x slower than Oxigraph's on joins and aggregates (bench/README.md): this
+backend is for comparison and for deployments that must stay pure Python. Three workarounds:
 - parsing a query costs ~3 ms, so prepared queries are cached by text;
 - rdflib 7.6 raises on ``INSERT DATA`` into a ``Dataset``'s default graph, so updates and queries
   go through ``ConjunctiveGraph`` views over the same in-memory store (no copy);
 - a full garbage collection over 10^6 triples takes ~1 s, so ``gc.freeze()`` after each load.
 FROM / FROM NAMED and the protocol's dataset never fetch anything: the graphs named are copied
-from the store into a scratch dataset for that query (rdflib would otherwise parse the IRIs).
+from the store into a scratch dataset for that query (rdflib would otherwise parse the IRIs), and
+``SPARQL_LOAD_GRAPHS`` is off, so USING and LOAD name this store's graphs too.
+rdflib applies an update's operations one by one, with no transaction: served with evaluators
+(POOL_SIZE > 0, the default), an update is first run on an evaluator's copy and applied only if
+it ran to the end (``graph.stores.forked``); used in-process, a failing update may be half done.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import BNode, ConjunctiveGraph, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql import prepareQuery
@@ -96,6 +101,9 @@ class RdflibStore:
     """An rdflib ``Dataset`` behind the ``Store`` interface; ``timeout`` is enforced by the pool."""
 
     def __init__(self, prefixes: dict[str, str] | None = None) -> None:
+        # FROM, FROM NAMED, USING and LOAD name graphs of this store, never documents to fetch:
+        # rdflib would otherwise parse any IRI, file: ones included.
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._dataset = Dataset()
         self._union = _view(self._dataset, union=True)
         self._plain = _view(self._dataset, union=False)
@@ -119,7 +127,8 @@ class RdflibStore:
                 with path.open("rb") as stream, warnings.catch_warnings():
                     # rdflib's own parse reaches a deprecated property of its Dataset.
                     warnings.simplefilter("ignore", DeprecationWarning)
-                    self._dataset.parse(stream, format=RDFLIB_FORMATS[fmt], publicID=path.as_uri())
+                    # resolve(): as_uri() refuses a relative path (the default `--out build`).
+                    self._dataset.parse(stream, format=RDFLIB_FORMATS[fmt], publicID=path.resolve().as_uri())
             except (SyntaxError, ValueError) as error:
                 raise DataSyntaxError(f"{path.name}: {error}") from None
         gc.freeze()  # the loaded graph is long-lived: keep it out of every later collection
@@ -188,7 +197,7 @@ class RdflibStore:
         ox.serialize(triples, sink, fmt, prefixes=self._prefixes)
         return sink.getvalue()
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None) -> None:
         try:
             self._plain.update(sparql, initNs=self._prefixes)
         except Exception as error:  # rdflib raises ParseException or bare Exceptions

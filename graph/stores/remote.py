@@ -202,7 +202,7 @@ class RemoteStore:
         assert isinstance(results, ox.QuerySolutions)
         return results
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None) -> None:
         if self.update_url is None:
             raise EvaluationError("this remote store is read-only: give its update URL after a comma")
         headers = {"Content-Type": "application/sparql-update"}

@@ -19,15 +19,22 @@ from rlskg.service.guard.xml_entities import entity_refusal
 def check(text: str, settings: Settings) -> Scan:
     """Scan ``text`` (with the prefixes stores declare) and refuse what must not run.
 
-    :raise 400: brackets nested deeper than MAX_QUERY_DEPTH (Oxigraph's parser recurses).
+    :raise 413: a text longer than MAX_QUERY_BYTES (the scan holds the worker's GIL: about 1 s a
+        megabyte for the densest texts).
+    :raise 400: brackets and unary operators nested deeper than MAX_QUERY_DEPTH (parsers recurse).
     :raise 403: a SERVICE or LOAD target outside the allow-list, or on a private address.
     """
+    if len(text) > settings.max_query_bytes:
+        errors.too_large(
+            f"the query or update is {len(text)} characters long; the limit is {settings.max_query_bytes}"
+        )
     found = scan(text, PREFIXES, settings.max_query_depth)
     if found.depth > settings.max_query_depth:
         errors.bad_request(
-            f"the query nests brackets {found.depth} deep; the limit is {settings.max_query_depth}"
+            "the query nests brackets and unary operators (! - +) deeper than the limit of "
+            f"{settings.max_query_depth}"
         )
-    reason = federation.first_refusal(found.remote, settings.service_allowlist)
+    reason = federation.first_refusal(found.fetch_targets, settings.service_allowlist)
     if reason is not None:
         errors.forbidden(reason)
     return found

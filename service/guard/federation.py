@@ -12,7 +12,7 @@ import socket
 from collections.abc import Callable, Collection, Iterable
 from urllib.parse import urlsplit
 
-from rlskg.service.guard.lexical import Remote
+from rlskg.service.guard.lexical import FetchTarget
 
 Resolver = Callable[[str, int], Iterable[str]]
 
@@ -30,13 +30,13 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def refusal(target: Remote, allow: Collection[str], resolver: Resolver = resolve_host) -> str | None:
+def refusal(target: FetchTarget, allow: Collection[str], resolver: Resolver = resolve_host) -> str | None:
     """Why ``target`` may not be reached, or None when it may.
 
-    >>> refusal(Remote("SERVICE", "http://127.0.0.1/sparql"), {"http://127.0.0.1/sparql"})
+    >>> refusal(FetchTarget("SERVICE", "http://127.0.0.1/sparql"), {"http://127.0.0.1/sparql"})
     'SERVICE <http://127.0.0.1/sparql> is refused: it names a loopback or private address'
     >>> public = lambda host, port: ["93.184.215.14"]
-    >>> refusal(Remote("LOAD", "https://ex.org/d.ttl"), {"https://ex.org/d.ttl"}, public)
+    >>> refusal(FetchTarget("LOAD", "https://ex.org/d.ttl"), {"https://ex.org/d.ttl"}, public)
     """
     what = f"{target.keyword} <{target.iri}>" if target.iri else f"{target.keyword} with a variable target"
     if target.iri is None:
@@ -57,7 +57,7 @@ def refusal(target: Remote, allow: Collection[str], resolver: Resolver = resolve
 
 
 def first_refusal(
-    targets: Iterable[Remote], allow: Collection[str], resolver: Resolver = resolve_host
+    targets: Iterable[FetchTarget], allow: Collection[str], resolver: Resolver = resolve_host
 ) -> str | None:
     """The first refusal among ``targets``; an empty allow-list refuses every target without a lookup."""
     for target in targets:

@@ -2,10 +2,15 @@
 
 From the outside in (``install`` stacks them; each wraps the next):
 
-1. ``observer.Observer``: counts, times and logs every request, cache hits included.
-2. ``response_cache.ResponseCache``: answers a repeated shareable GET from memory.
-3. ``transport.CorsMiddleware``: CORS headers on every answer (so cached answers carry them too).
-4. Flask: ``before_request`` note the route (metrics) and refuse a too-long URL (414), the view,
+1. Werkzeug's ``ProxyFix``, only with TRUSTED_PROXIES > 0: the client's scheme and address as the
+   proxies in front report them (``X-Forwarded-Proto``, ``X-Forwarded-For``), so that the URLs the
+   service writes (the service description's endpoint, a Graph Store ``Location``) say https
+   behind a TLS proxy, and the cache keys and access log see them too. ``X-Forwarded-Host`` is not
+   believed: the documented nginx passes ``Host`` itself and forwards a client's X-Forwarded-Host.
+2. ``observer.Observer``: counts, times and logs every request, cache hits included.
+3. ``response_cache.ResponseCache``: answers a repeated shareable GET from memory.
+4. ``transport.CorsMiddleware``: CORS headers on every answer (so cached answers carry them too).
+5. Flask: ``before_request`` note the route (metrics) and refuse a too-long URL (414), the view,
    then ``after_request`` compress (brotli or gzip).
 
 The cache sits outside CORS and compression, so that it keeps their output and replays it as sent.
@@ -16,6 +21,7 @@ from __future__ import annotations
 from functools import partial
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rlskg.service import metrics
 from rlskg.service.middleware import transport
@@ -40,3 +46,6 @@ def install(app: Flask, state: ServiceState) -> None:
         cache = ResponseCache(app.wsgi_app, lambda: state.store.version, settings.response_cache_bytes)
         app.wsgi_app = cache  # type: ignore[method-assign]
     app.wsgi_app = Observer(app.wsgi_app, state.metrics, settings.access_log)  # type: ignore[method-assign]
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)  # type: ignore[method-assign]

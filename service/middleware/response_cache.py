@@ -15,6 +15,7 @@ build or a remote store's version period empties the cache.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -39,10 +40,13 @@ KEY_FIELDS = (
     "HTTP_ACCEPT",
     "HTTP_ACCEPT_ENCODING",
 )
-ENTRY_OVERHEAD = 200  # bytes counted per entry beyond its key, headers and body
+# Bytes an entry holds beyond the objects ``_footprint`` sizes: the Entry itself (96 with slots) and
+# its slot in the OrderedDict (dict entry, index and ordering node: 66 to 89 bytes per key as the
+# table fills, measured with tracemalloc on CPython 3.11, 64-bit).
+ENTRY_OVERHEAD = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: no per-entry __dict__ (about 280 bytes)
 class Entry:
     version: str
     status: str
@@ -52,6 +56,21 @@ class Entry:
     route: str | None
     query: str | None
     size: int
+
+
+def _footprint(
+    key: tuple[str, ...], status: str, headers: Headers, body: bytes, etag: str, query: str | None
+) -> int:
+    """The memory an entry keeps alive, counted as Python allocates it: each object with its header
+    (a str takes 49 bytes before its first character, a header's tuple 56), not only the payload,
+    which undercounted small answers about 2.3 times (tracemalloc: 1,377 bytes held per entry, 589
+    counted). Not counted: what every entry shares (the version, the route, and the header names,
+    which are the app's constants). Some header values are shared too (CORS): a slight overcount."""
+    parts: list[object] = [key, *key, status, headers, *headers, body, etag]
+    parts += (value for _, value in headers)
+    if query is not None:
+        parts.append(query)
+    return sum(map(sys.getsizeof, parts)) + ENTRY_OVERHEAD
 
 
 def _header(headers: Headers, name: str) -> str | None:
@@ -166,25 +185,12 @@ class ResponseCache:
         body: bytes,
         environ: dict[str, Any],
     ) -> None:
-        size = (
-            len(body)
-            + sum(len(k) + len(v) for k, v in headers)
-            + sum(len(part) for part in key)
-            + ENTRY_OVERHEAD
-        )
+        etag = next(iter(parse_etags(_header(headers, "etag")).as_set(include_weak=True)), "")
+        kept, query = list(headers), environ.get(QUERY_TEXT)
+        size = _footprint(key, status, kept, body, etag, query)
         if size > self.max_entry_bytes:
             return
-        etag = parse_etags(_header(headers, "etag")).as_set(include_weak=True)
-        entry = Entry(
-            version,
-            status,
-            list(headers),
-            body,
-            next(iter(etag), ""),
-            environ.get(ROUTE),
-            environ.get(QUERY_TEXT),
-            size,
-        )
+        entry = Entry(version, status, kept, body, etag, environ.get(ROUTE), query, size)
         with self._lock:
             if version != self._version:  # the data changed while this answer was made
                 return

@@ -8,6 +8,8 @@ The base ``https://w3id.org/rlskg/`` is mapped onto wherever the service runs: t
 ('https://w3id.org/rlskg/ontology/Leg', 'https://w3id.org/rlskg/id/source/nhs', None, None)
 >>> local_path("https://w3id.org/rlskg/id/source/nhs"), local_path("http://purl.obolibrary.org/obo/X")
 ('/id/source/nhs', None)
+>>> href("https://w3id.org/rlskg/ontology/Leg"), href("http://purl.obolibrary.org/obo/X"), href("data:,x")
+('/ontology/Leg', 'http://purl.obolibrary.org/obo/X', None)
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def local_path(iri: str) -> str | None:
         return None
     rest = iri[len(BASE) :]
     return "/" + rest if _LOCAL.fullmatch(rest) else None
+
+
+def href(iri: str) -> str | None:
+    """Where a link to ``iri`` goes: its local path, else the IRI itself if it is http(s). None for
+    any other scheme: data may hold ``javascript:`` or ``data:`` IRIs, and every href a page builds
+    from data comes from here, so that none of them ever runs as a link."""
+    return local_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
 
 
 def is_ontology(iri: str) -> bool:

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, render_template, request
 from rdflib.namespace import VOID
 
 from rlskg.ontology.namespaces import DATASET_IRI, RLS
-from rlskg.service.pages.describe import local_path, select
+from rlskg.service.pages.describe import href, local_path, select
 from rlskg.service.pages.diagram import Diagram, Node, layout
 from rlskg.service.pages.document import wants_html
 from rlskg.service.protocol import conditional, description
@@ -53,9 +53,11 @@ def entry_points() -> dict[str, list[dict[str, str]]]:
     rows = select(state().store, "home-entry-points", settings.query_timeout, settings.max_result_bytes)
     groups: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
     for row in rows:
+        link = href(row["item"])
+        if link is None:  # not http(s): data may hold a javascript: IRI, which must not become a link
+            continue
         item = groups[row["group"]].setdefault(
-            row["item"],
-            {"label": row["label"], "href": local_path(row["item"]) or row["item"], "relation": ""},
+            row["item"], {"label": row["label"], "href": link, "relation": ""}
         )
         if not item["relation"] and row.get("predicate"):
             item["relation"] = row["predicate"].rsplit("/", 1)[-1]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from rlskg.service import errors
-from rlskg.service.pages.describe import local_path, select
+from rlskg.service.pages.describe import href, select
 from rlskg.service.state import state
 
 bp = Blueprint("search", __name__)
@@ -87,18 +87,22 @@ def find(query: str, limit: int) -> list[dict[str, str]]:
     ranked = []
     for entry in index.current():
         rank = entry.rank(needle)
-        if rank is not None:
-            ranked.append((rank, len(entry.label), entry))
+        if rank is None:
+            continue
+        link = href(entry.iri)
+        if link is not None:  # a result is a link, so never one to a javascript: IRI
+            ranked.append((rank, len(entry.label), entry, link))
     ranked.sort(key=lambda item: (item[0], item[1], item[2].label.lower()))
     return [
-        {"iri": e.iri, "label": e.label, "type": e.type, "href": local_path(e.iri) or e.iri}
-        for _, _, e in ranked[:limit]
+        {"iri": e.iri, "label": e.label, "type": e.type, "href": link} for _, _, e, link in ranked[:limit]
     ]
 
 
 def _limit() -> int:
     text = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    # ASCII digits only: isdigit() takes superscripts (int() refuses them: a 500), and int() reads
+    # Arabic-Indic and fullwidth digits; and at most 9, since int() refuses over 4,300 digits.
+    if not (text.isascii() and text.isdecimal() and len(text) <= 9) or not 1 <= int(text) <= MAX_LIMIT:
         errors.bad_request(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from rlskg.ontology.namespaces import PREFIXES
-from rlskg.service.pages.describe import GENID, local_path
+from rlskg.service.pages.describe import GENID, href, local_path
 from rlskg.service.pages.xref import xref_url
 
 RDF = PREFIXES["rdf"]
@@ -165,8 +165,7 @@ class Graph:
         iri = term if isinstance(term, str) else term.value
         if isinstance(term, ox.BlankNode) or iri.startswith(GENID):
             return Link("(anonymous class)")
-        href = local_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
-        return Link(self.label(iri), href, iri)
+        return Link(self.label(iri), href(iri), iri)
 
     def maybe_link(self, subject: str, predicate: str) -> Link | None:
         found = self.values(subject, predicate)

@@ -2,7 +2,8 @@
 
 GET and HEAD are open: ``?default`` is the store's own default graph (not the union that queries
 see), ``?graph=IRI`` a named graph, and no parameter the whole dataset (TriG, N-Quads or JSON-LD).
-PUT, POST and DELETE need the bearer token; a body is parsed in full before the store changes.
+PUT, POST and DELETE need the bearer token; a body is parsed in full before the store changes,
+after decoding it from its ``charset`` when that is not UTF-8 (the parsers read UTF-8 only).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from flask import Blueprint, Response, request
 
 from rlskg.service import errors, guard, metrics
 from rlskg.service.protocol import auth, conditional, negotiation
-from rlskg.service.protocol.operation import check_iri
+from rlskg.service.protocol.operation import check_iri, decode_text
 from rlskg.service.state import state
 
 bp = Blueprint("gsp", __name__)
@@ -71,6 +72,9 @@ def _write(graph: str | None) -> Response:
         else:
             write = current.store.put_graph if request.method == "PUT" else current.store.post_graph
             data = request.get_data(cache=False)
+            charset = request.mimetype_params.get("charset")
+            if charset and charset.lower() not in ("utf-8", "utf8"):  # the parsers read UTF-8 only
+                data = decode_text(data, charset).encode("utf-8")
             guard.check_rdf_body(data, media_type, current.settings.max_request_bytes)  # XML entities
             created = write(graph, data, media_type, base_iri=graph)
     response = Response(status=201 if created else 204)

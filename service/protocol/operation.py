@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
 from flask import Request
@@ -20,6 +21,10 @@ from rlskg.service import errors
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+# The parameters whose values are SPARQL text or IRIs: they must be UTF-8, as sent (_check_utf8).
+TEXT_PARAMETERS = frozenset(
+    {"query", "update", "default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
+)
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,34 @@ def check_iri(value: str, parameter: str) -> str:
     return value
 
 
-def _decode(body: bytes, charset: str | None) -> str:
+def decode_text(body: bytes, charset: str | None) -> str:
+    """A text body in its Content-Type's ``charset`` (UTF-8 without one), else 400."""
     try:
         return body.decode(charset or "utf-8")
-    except (UnicodeDecodeError, LookupError):
+    # UnicodeError, not only UnicodeDecodeError: codecs such as "undefined" and "punycode" raise it.
+    except (UnicodeError, LookupError):
         errors.bad_request(f"the request body is not valid {charset or 'UTF-8'} text")
+
+
+def _check_utf8(encoded: bytes, where: str) -> None:
+    """400 naming the parameter, when one that carries SPARQL or an IRI is not UTF-8 in a
+    URL-encoded ``encoded`` (a query string, or a form body).
+
+    Werkzeug decodes leniently: it keeps invalid bytes percent-encoded (``%FF`` stays as the three
+    characters), so the store would run another text than the one sent, and answer 200 or 204.
+    """
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")[:40]
+        try:
+            pair.decode("utf-8")  # raw bytes break werkzeug in any parameter (URL: a 500; form: none read)
+            if shown in TEXT_PARAMETERS:
+                unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as error:
+            errors.bad_request(
+                f"the {shown!r} parameter in the {where} is not valid UTF-8 ({error.reason}); "
+                "send its text as UTF-8, percent-encoded"
+            )
 
 
 def _one(params: MultiDict[str, str], name: str) -> str | None:
@@ -59,14 +87,16 @@ def _graphs(params: MultiDict[str, str], name: str) -> tuple[str, ...]:
 
 def _parameters(request: Request) -> tuple[MultiDict[str, str], str | None]:
     """All protocol parameters (URL and form body), and the body text of a direct POST."""
+    _check_utf8(request.query_string, "URL")  # the raw bytes, before werkzeug decodes them
     params: MultiDict[str, str] = request.args
     if request.method != "POST":
         return params, None
     mimetype = request.mimetype
     if mimetype == FORM:  # getlist on the combination counts a parameter in both places
+        _check_utf8(request.get_data(cache=True), "request body")  # werkzeug parses the form from this copy
         return CombinedMultiDict([request.args, request.form]), None
     if mimetype in (QUERY_TYPE, UPDATE_TYPE):
-        return params, _decode(request.get_data(cache=False), request.mimetype_params.get("charset"))
+        return params, decode_text(request.get_data(cache=False), request.mimetype_params.get("charset"))
     shown = mimetype or "no Content-Type"
     errors.unsupported_media_type(
         f"{shown} is not a SPARQL request; send {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}"

@@ -52,7 +52,7 @@ def _negotiate(form: str | None) -> negotiation.Negotiated:
 
 def _repeatable(text: str, found: Scan) -> bool:
     """Whether evaluating again gives the same answer while the data stays the same."""
-    return not found.remote and VOLATILE.search(text) is None
+    return not found.fetch_targets and VOLATILE.search(text) is None
 
 
 def answer_query(operation: Operation) -> Response:

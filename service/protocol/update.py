@@ -2,9 +2,19 @@
 
 The store applies an update in one transaction: all of it or nothing. LOAD and SERVICE targets are
 checked against the allow-list before the store sees the update.
+
+Queries see the union of all graphs as their default graph; an update sees the store's own default
+graph, which the build leaves empty (every triple is in a named graph), because SPARQL Update
+writes a template without GRAPH there. So ``DELETE WHERE { rls:Leg ?p ?o }`` matches nothing. Such
+an update is not an error, but it is not answered with a silent 204 either: when the store holds
+as many triples after it as before and its default graph is empty, the answer is 200 with a note
+saying so, and how to name the graph. (Only for an update that names no graph at all: one that
+does, such as a counter's DELETE and INSERT in its graph, may well leave the count as it was.)
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Blueprint, Response, request
 
@@ -16,15 +26,32 @@ from rlskg.service.state import state
 bp = Blueprint("update", __name__)
 
 
+# Words with which an update names graphs; seen anywhere (an IRI, a comment), they only keep the
+# note below from being given.
+NAMES_A_GRAPH = re.compile(r"graph|with|using", re.IGNORECASE)
+UNCHANGED_NOTE = (
+    "The update ran, and the store holds as many triples as before. Note that an update works on "
+    "the store's own default graph, which is empty here, while queries see the union of all graphs: "
+    "to change data, name its graph (GRAPH <iri> { ... }, or WITH <iri>). The named graphs are "
+    "listed by SELECT DISTINCT ?g WHERE { GRAPH ?g { } }.\n"
+)
+
+
 def apply(operation: Operation) -> Response:
-    """Run an update; 204 when done."""
+    """Run an update; 204 when done (200 with a note when it changed no count, see above)."""
     current = state()
     auth.require_token(current.settings.token)
     metrics.note(metrics.QUERY_TEXT, operation.text[:1000])
     guard.check(operation.text, current.settings)
+    before = current.store.stats().triples
     with metrics.store_timer():
-        current.store.update(operation.text)
-    response = Response(status=204)
+        current.store.update(operation.text, timeout=current.settings.query_timeout)
+    after = current.store.stats()  # counts of an older version while another write runs: no note
+    unchanged = after.version == current.store.version and after.triples == before
+    if unchanged and not after.default_graph_triples and not NAMES_A_GRAPH.search(operation.text):
+        response = Response(UNCHANGED_NOTE, 200, content_type="text/plain; charset=utf-8")
+    else:
+        response = Response(status=204)
     response.headers["Cache-Control"] = "no-store"
     return response
 
