@@ -19,7 +19,7 @@ from pathlib import Path
 
 from werkzeug.test import EnvironBuilder
 
-from bench.synthetic import QUERIES, trig
+from bench.peer_data import QUERIES, trig
 from rlskg.graph.stores import QueryDataset, ResultFormats, open_store
 from rlskg.graph.stores.forked import ForkedStore
 from rlskg.service import close_app, create_app

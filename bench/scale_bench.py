@@ -1,6 +1,6 @@
 """Scale benchmark: each store at each size, beside Oxigraph's own server and rdflib-endpoint.
 
-For every size (synthetic data of the real graph's shape, ``graph.synthetic``) and every store it
+For every size (synthetic data of the real graph's shape, ``bench.scale_data``) and every store it
 measures the time until the server answers (load included), the resident memory of its process
 tree while serving, and the median latency of each competency question over HTTP (form-encoded
 POSTs, which rlskg's response cache does not answer: every run is evaluated); it checks that
@@ -37,12 +37,12 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from bench.procfs import process_tree
+from bench.scale_data import generate
 from bench.scale_report import plot, table
 from rlskg.graph.competency import load_questions
 from rlskg.graph.competency.answers import TOO_SLOW_ON_RDFLIB, solution_rows
 from rlskg.graph.stores.base import StoreError
 from rlskg.graph.stores.http import request
-from rlskg.graph.synthetic import generate
 from tests.support.server import NotAnswering, free_port, wait_until_answering
 
 BIN = Path(sys.executable).parent

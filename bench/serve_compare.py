@@ -22,7 +22,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.synthetic import QUERIES, trig
+from bench.peer_data import QUERIES, trig
 from tests.support.server import wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent

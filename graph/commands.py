@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from rlskg.conventions import DEFAULT_OUT, EXIT_BAD_INPUT
 from rlskg.graph.build import build_dataset
 from rlskg.graph.errors import GraphBuildError
 from rlskg.graph.manifest import MANIFEST
@@ -22,13 +23,11 @@ from rlskg.ontology.commands import print_report
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.source import OntologySourceError
 
-EXIT_BAD_INPUT = 2
-
 _OUT = click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
+    default=DEFAULT_OUT,
     show_default=True,
     help="The build folder (dataset, ontology release, VoID and manifest).",
 )

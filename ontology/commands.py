@@ -9,13 +9,12 @@ from pathlib import Path
 
 import click
 
+from rlskg.conventions import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS
 from rlskg.ontology.check import Figure
 from rlskg.ontology.docs import DOCS_DIR, write_docs
 from rlskg.ontology.fmt import format_file, is_canonical
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.source import EDIT_FILE, OntologySourceError
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
 

@@ -13,10 +13,11 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
+from rlskg.conventions import DEFAULT_OUT
 from rlskg.ontology.namespaces import IAO_DEFINITION, bind_prefixes
 from rlskg.ontology.release import release_graph
 
-DOCS_DIR = Path("build") / "docs"
+DOCS_DIR = DEFAULT_OUT / "docs"
 
 
 def docs_graph(path: Path | None = None) -> Graph:

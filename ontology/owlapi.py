@@ -1,8 +1,8 @@
 """Run the OWL API (the library Protege is built on) on the edit file, through ``owlapi/OwlTool.java``.
 
 The OWL API comes from Debian's ``libowlapi-java`` (5.1.20, jars in ``/usr/share/java``; another
-folder can be named with ``RLS_JAVA_DIR``). ``OwlTool.java`` is compiled once per version of its
-source into a cache folder (``RLS_CACHE_DIR``, else ``$XDG_CACHE_HOME/rlskg``, else
+folder can be named with ``RLSKG_JAVA_DIR``). ``OwlTool.java`` is compiled once per version of its
+source into a cache folder (``RLSKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/rlskg``, else
 ``~/.cache/rlskg``), so that each later call costs one JVM start.
 """
 
@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from rlskg.conventions import ENV_PREFIX
 
 TOOL_SOURCE = Path(__file__).resolve().parent / "owlapi" / "OwlTool.java"
 
@@ -71,7 +73,7 @@ class ProfileReport:
 
 
 def java_dir() -> Path:
-    return Path(os.environ.get("RLS_JAVA_DIR", "/usr/share/java"))
+    return Path(os.environ.get(f"{ENV_PREFIX}_JAVA_DIR", "/usr/share/java"))
 
 
 def owlapi_classpath() -> str:
@@ -178,8 +180,8 @@ def _violation_key(violation: ProfileViolation) -> tuple[str, str, str]:
 
 
 def _cache_dir() -> Path:
-    if "RLS_CACHE_DIR" in os.environ:
-        return Path(os.environ["RLS_CACHE_DIR"])
+    if f"{ENV_PREFIX}_CACHE_DIR" in os.environ:
+        return Path(os.environ[f"{ENV_PREFIX}_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "rlskg"
 

@@ -14,11 +14,12 @@ from typing import Any
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
+from rlskg.conventions import DEFAULT_OUT
 from rlskg.ontology.fmt import format_graph
 from rlskg.ontology.namespaces import PREFIXES, bind_prefixes
 from rlskg.ontology.source import load_ontology
 
-RELEASE_DIR = Path("build") / "ontology"
+RELEASE_DIR = DEFAULT_OUT / "ontology"
 RELEASE_NAME = "rls"
 
 

@@ -1,6 +1,7 @@
 """The ``rlskg`` command line: one group, with each package's commands registered on it.
 
-Exit codes follow pySHACL's habit: 0 ok, 1 a check or validation failed, 2 bad input.
+Exit codes (``rlskg.conventions``) follow pySHACL's habit: 0 ok, 1 a check or validation failed, 2 bad
+input.
 """
 
 import click

@@ -21,9 +21,13 @@ log = logging.getLogger("rlskg.service")
 def _open(settings: Settings) -> tuple[Store, bool]:
     spec = parse_spec(settings.store)
     if spec.in_memory and settings.out is None and not settings.data:
-        return empty_store(spec, access=settings.remote), False
+        return empty_store(spec, access=settings.remote_access), False
     return open_store(
-        settings.out, settings.data, spec=settings.store, writable=settings.writable, access=settings.remote
+        settings.out,
+        settings.data,
+        spec=settings.store,
+        writable=settings.writable,
+        access=settings.remote_access,
     ), True
 
 
@@ -50,6 +54,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     :raises FileNotFoundError, graph.stores.StoreError: when the data cannot be loaded.
     """
     from rlskg.service import errors, metrics, middleware, pages, protocol
+    from rlskg.service.pages.ontodocs import OntologyDocs
+    from rlskg.service.pages.search import LabelIndex
     from rlskg.service.protocol import description
 
     app = Flask(__name__, static_folder=pages.STATIC, template_folder=pages.TEMPLATES)
@@ -77,7 +83,15 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     )
     if settings.access_log:
         _configure_access_log()
-    state = ServiceState(store=store, settings=settings, loaded=loaded, metrics=metrics.Metrics(), void=void)
+    state = ServiceState(
+        store=store,
+        settings=settings,
+        loaded=loaded,
+        metrics=metrics.Metrics(),
+        ontology_docs=OntologyDocs(settings.out),
+        label_index=LabelIndex(),
+        void=void,
+    )
     app.extensions[EXTENSION] = state
     middleware.install(app, state)
     errors.register_error_handlers(app)

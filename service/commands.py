@@ -20,6 +20,7 @@ import click
 from flask import Config
 from werkzeug.exceptions import HTTPException
 
+from rlskg.conventions import DEFAULT_OUT, EXIT_BAD_INPUT
 from rlskg.graph.stores import (
     QueryDataset,
     ResultFormats,
@@ -29,17 +30,16 @@ from rlskg.graph.stores import (
     open_store,
     parse_spec,
 )
+from rlskg.graph.stores.sandbox import sandbox_available
 from rlskg.service import guard
 from rlskg.service.config import Settings, load_config
 from rlskg.service.guard import xml_entities
 from rlskg.service.table import render_table
 
-DEFAULT_OUT = Path("build")
-
 
 def _fail(message: object) -> NoReturn:
     click.echo(f"rlskg: {message}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,7 +87,7 @@ def _load(settings: Settings) -> Store:
             settings.data,
             spec=settings.store,
             writable=settings.writable,
-            access=settings.remote,
+            access=settings.remote_access,
         )
     except (FileNotFoundError, ValueError, StoreError) as error:
         _fail(error)
@@ -178,9 +178,13 @@ def serve_command(
         # Opened by each worker itself (a RocksDB handle must not cross a fork), so load it in a
         # child: what loading and counting leave in memory must not be inherited by every worker.
         shared, held = None, _prepare_in_child(settings)
+    # Tried once here, before the workers fork: they inherit the answer instead of each forking
+    # a probe of its own.
+    network = "with network" if settings.service_allowlist or not sandbox_available() else "no network"
     click.echo(
         f"rlskg: {held}, opened in {time.perf_counter() - started:.2f} s; serving "
-        f"http://{host}:{port}/sparql ({workers} worker(s) x {threads} thread(s), store {settings.store})",
+        f"http://{host}:{port}/sparql ({workers} worker(s) x {threads} thread(s), store {settings.store}, "
+        f"evaluators {network})",
         err=True,
     )
     try:
@@ -219,7 +223,7 @@ def _prepare_in_child(settings: Settings) -> str:
         held = stream.read().decode()
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(2)
+        sys.exit(EXIT_BAD_INPUT)
     return held
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Config
 
+from rlskg.conventions import ENV_PREFIX
 from rlskg.graph.stores import parse_spec
 from rlskg.graph.stores.auth import Credentials, RemoteAccess
 
@@ -41,7 +42,6 @@ DEFAULTS: dict[str, Any] = {
     "ACCESS_LOG": True,  # JSON lines on the rlskg.access logger
     "TRUSTED_PROXIES": 0,  # proxies in front whose X-Forwarded-For/-Proto are believed; 0: none
 }
-ENV_PREFIX = "RLSKG"
 
 
 def _paths(value: Any) -> tuple[Path, ...]:
@@ -74,7 +74,7 @@ class Settings:
     out: Path | None
     data: tuple[Path, ...]
     token: str | None
-    remote: RemoteAccess
+    remote_access: RemoteAccess  # how to authenticate to a remote store (--store sparql:...)
     query_timeout: float
     max_result_bytes: int
     max_request_bytes: int
@@ -117,7 +117,7 @@ class Settings:
             out=Path(config["OUT"]) if config["OUT"] else None,
             data=_paths(config["DATA"]),
             token=token,
-            remote=RemoteAccess(remote_token, credentials),
+            remote_access=RemoteAccess(remote_token, credentials),
             query_timeout=_number(config, "QUERY_TIMEOUT", float, 0.01),
             max_result_bytes=_number(config, "MAX_RESULT_BYTES", int, 1),
             max_request_bytes=_number(config, "MAX_REQUEST_BYTES", int, 1),

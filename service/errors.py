@@ -23,6 +23,7 @@ from werkzeug.exceptions import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from werkzeug.http import HTTP_STATUS_CODES
 
 from rlskg.graph import stores
 from rlskg.service.metrics import STORE_ERROR
@@ -116,14 +117,17 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
+def store_status(error: stores.StoreError) -> int:
+    """The HTTP status of a store error: its class's, or its nearest ancestor's in STORE_ERRORS."""
+    return next((STORE_ERRORS[kind] for kind in type(error).__mro__ if kind in STORE_ERRORS), 500)
+
+
 def _store_error(error: stores.StoreError) -> Response:
-    status = STORE_ERRORS.get(type(error), 500)
+    status = store_status(error)
     request.environ[STORE_ERROR] = type(error).__name__  # for the metrics and the access log
     if status == 500:  # a crash below us; timeouts and size limits are the client's, and logged as such
         log.error("store error: %s", error)
-    titles = {400: "Bad Request", 404: "Not Found", 406: "Not Acceptable", 415: "Unsupported Media Type"}
-    title = titles.get(status, "Service Unavailable" if status == 503 else "Internal Server Error")
-    response = render(status, title, str(error))
+    response = render(status, HTTP_STATUS_CODES[status], str(error))
     if status == 503:
         response.headers["Retry-After"] = "1"
     return response

@@ -1,4 +1,5 @@
-"""What one app holds: its store, its settings, its metrics. Reached through ``state()``."""
+"""What one app holds: its store, settings, metrics, ontology docs and label index. Reached through
+``state()``; made once, in ``create_app``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from rlskg.service.config import Settings
 
 if TYPE_CHECKING:
     from rlskg.service.metrics import Metrics
+    from rlskg.service.pages.ontodocs import OntologyDocs
+    from rlskg.service.pages.search import LabelIndex
 
 EXTENSION = "rlskg"
 
@@ -23,6 +26,8 @@ class ServiceState:
     settings: Settings
     loaded: bool  # a dataset was loaded (health answers 503 until then)
     metrics: Metrics
+    ontology_docs: OntologyDocs  # made on first need, then kept
+    label_index: LabelIndex  # the search index, rebuilt when the version changes
     void: list[ox.Triple] = field(default_factory=list)
     descriptions: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
 

@@ -9,8 +9,7 @@ pyLODE documentation to browsers and the ontology graph to programs. Unknown IRI
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -19,13 +18,11 @@ from rlskg.ontology.namespaces import GRAPH, PREFIXES
 from rlskg.service import errors
 from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_ontology, load_query
 from rlskg.service.pages.diagram import Diagram, Node, layout
-from rlskg.service.pages.ontodocs import OntologyDocs
 from rlskg.service.pages.view import Page, add_hierarchy, build_page
 from rlskg.service.protocol import conditional, negotiation
 from rlskg.service.state import state
 
 bp = Blueprint("pages", __name__)
-DOCS_EXTENSION = "rlskg.ontology-docs"
 HTML = "text/html"
 DOC_FORMATS = tuple(
     f
@@ -41,11 +38,6 @@ SUFFIXES = {
 }
 
 
-@bp.record_once
-def _init(setup: BlueprintSetupState) -> None:
-    setup.app.extensions[DOCS_EXTENSION] = OntologyDocs(setup.app.extensions["rlskg"].settings.out)
-
-
 def wants_html(accept_header: str | None) -> bool:
     """Whether a client prefers HTML to every RDF format we have (``*/*`` alone gets RDF).
 
@@ -59,7 +51,7 @@ def wants_html(accept_header: str | None) -> bool:
     return html > 0 and html >= rdf
 
 
-def negotiate(suffix: str | None) -> str:
+def document_type(suffix: str | None) -> str:
     """The media type of a document: the suffix's, else HTML or the best RDF format by Accept."""
     if suffix is not None:
         return SUFFIXES[suffix]
@@ -113,22 +105,23 @@ def document(path: str) -> Response:
     iri = iri_for(stem)
     if iri is None:
         return not_found(None)
-    media_type = negotiate(suffix)
+    media_type = document_type(suffix)
     current = state()
-    tag = conditional.read_tag(current.store.version, request, media_type)
-    cached = conditional.not_modified(request, tag, current.settings.cache_max_age)
-    if cached is not None:
+    validator = conditional.ReadValidator(
+        request, current.store.version, current.settings.cache_max_age, media_type
+    )
+    if (cached := validator.not_modified()) is not None:
         return cached
     response = _ontology(media_type) if is_ontology(iri) else _resource(iri, media_type)
     if response.status_code != 200:
         return response
-    return conditional.mark(response, request, tag, current.settings.cache_max_age)
+    return validator.mark(response)
 
 
 def _ontology(media_type: str) -> Response:
     current = state()
     if media_type == HTML:
-        html = current_app.extensions[DOCS_EXTENSION].html()
+        html = state().ontology_docs.html()
         return Response(html, content_type="text/html; charset=utf-8")
     answer = current.store.get_graph(
         str(GRAPH["ontology"]),

@@ -80,9 +80,10 @@ def home() -> Response:
     if not wants_html(request.headers.get("Accept")):
         return description.respond()
     current = state()
-    tag = conditional.read_tag(current.store.version, request, "home")
-    cached = conditional.not_modified(request, tag, current.settings.cache_max_age)
-    if cached is not None:
+    validator = conditional.ReadValidator(
+        request, current.store.version, current.settings.cache_max_age, "home"
+    )
+    if (cached := validator.not_modified()) is not None:
         return cached
     numbers, per_graph = statistics(current.void)
     if not numbers:  # no build's void.ttl (data given as files): count from the store
@@ -99,4 +100,4 @@ def home() -> Response:
         diagram=rls_diagram(groups),
     )
     response = Response(body, content_type="text/html; charset=utf-8")
-    return conditional.mark(response, request, tag, current.settings.cache_max_age)
+    return validator.mark(response)

@@ -10,20 +10,19 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from rlskg.service import errors
 from rlskg.service.pages.describe import href, select
 from rlskg.service.state import state
 
 bp = Blueprint("search", __name__)
-INDEX_EXTENSION = "rlskg.search-index"
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
 SEPARATOR = "\u001f"
 
 
 @dataclass(frozen=True)
-class Entry:
+class IndexEntry:
     iri: str
     label: str
     type: str
@@ -43,15 +42,15 @@ class Entry:
         return None
 
 
-class Index:
+class LabelIndex:
     """The entries of one dataset version, rebuilt when the store's version changes."""
 
     def __init__(self) -> None:
         self.version: str | None = None
-        self.entries: list[Entry] = []
+        self.entries: list[IndexEntry] = []
         self.lock = threading.Lock()
 
-    def current(self) -> list[Entry]:
+    def current(self) -> list[IndexEntry]:
         store, settings = state().store, state().settings
         with self.lock:
             if self.version != store.version:
@@ -59,7 +58,7 @@ class Index:
                 rows = select(store, "label-index", settings.query_timeout, settings.max_result_bytes)
                 self.entries = sorted(
                     (
-                        Entry(
+                        IndexEntry(
                             r["iri"],
                             r["label"],
                             r.get("type", ""),
@@ -73,17 +72,12 @@ class Index:
             return self.entries
 
 
-@bp.record_once
-def _init(setup: object) -> None:
-    setup.app.extensions[INDEX_EXTENSION] = Index()  # type: ignore[attr-defined]
-
-
 def find(query: str, limit: int) -> list[dict[str, str]]:
     """The best ``limit`` matches of ``query`` (case-insensitive), best first, then by label."""
     needle = query.strip().lower()
     if not needle:
         return []
-    index: Index = current_app.extensions[INDEX_EXTENSION]
+    index = state().label_index
     ranked = []
     for entry in index.current():
         rank = entry.rank(needle)

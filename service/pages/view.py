@@ -119,7 +119,7 @@ class Page:
         return sorted(sections.items())
 
 
-class Graph:
+class DescriptionIndex:
     """The triples of one description, indexed by subject, with a label for every term."""
 
     def __init__(self, triples: list[ox.Triple]) -> None:
@@ -180,7 +180,7 @@ def _number(text: str) -> str:
     return f"{value:g}"
 
 
-def _figure(graph: Graph, node: str) -> Figure:
+def _figure(graph: DescriptionIndex, node: str) -> Figure:
     low, high = _number(graph.first(node, RLS + "minValue")), _number(graph.first(node, RLS + "maxValue"))
     # A range is printed with an en dash.
     value = low if low == high or not high else (high if not low else f"{low}\u2013{high}")
@@ -193,7 +193,7 @@ def _figure(graph: Graph, node: str) -> Figure:
     )
 
 
-def _row(graph: Graph, node: str) -> Row:
+def _row(graph: DescriptionIndex, node: str) -> Row:
     def need(predicate: str) -> Link:
         return graph.maybe_link(node, predicate) or Link("?")
 
@@ -213,7 +213,7 @@ def _row(graph: Graph, node: str) -> Row:
     )
 
 
-def _grouped(pairs: list[tuple[str, Link]], graph: Graph) -> list[tuple[Link, list[Link]]]:
+def _grouped(pairs: list[tuple[str, Link]], graph: DescriptionIndex) -> list[tuple[Link, list[Link]]]:
     groups: dict[str, list[Link]] = defaultdict(list)
     for predicate, value in pairs:
         if value not in groups[predicate]:
@@ -222,14 +222,14 @@ def _grouped(pairs: list[tuple[str, Link]], graph: Graph) -> list[tuple[Link, li
     return [(graph.link(p), sorted(values, key=lambda v: v.label.lower())) for p, values in ordered]
 
 
-def _work(graph: Graph, iri: str) -> Work:
+def _work(graph: DescriptionIndex, iri: str) -> Work:
     doi = graph.first(iri, PREFIXES["bibo"] + "doi") or None
     venue = graph.first(iri, PREFIXES["schema"] + "isPartOf")
     title = graph.first(iri, DCTERMS + "title")
     return Work(graph.link(iri), title, graph.first(iri, DCTERMS + "date"), venue, doi)
 
 
-def _restrictions(graph: Graph, iri: str) -> list[tuple[Link, str, Link]]:
+def _restrictions(graph: DescriptionIndex, iri: str) -> list[tuple[Link, str, Link]]:
     """(property, "some" / "all" / "value", filler) of the class's restrictions, each once (the
     asserted and the inferred graph name the same restriction with different skolem IRIs)."""
     kinds = {"someValuesFrom": "some", "allValuesFrom": "only", "hasValue": "value"}
@@ -247,7 +247,7 @@ def _restrictions(graph: Graph, iri: str) -> list[tuple[Link, str, Link]]:
 
 def build_page(iri: str, triples: list[ox.Triple]) -> Page:
     """The page of ``iri`` from the triples of its description (resource-describe.rq)."""
-    graph = Graph(triples)
+    graph = DescriptionIndex(triples)
     own = graph.by_subject.get(iri, [])
     definitions = [o.value for p, o in own if p == DEFINITION]
     synonyms = sorted((SYNONYMS[p], o.value) for p, o in own if p in SYNONYMS)
@@ -288,7 +288,7 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
 
 def add_hierarchy(page: Page, triples: list[ox.Triple]) -> None:
     """Set the direct parents and children of a class page from class-hierarchy.rq's triples."""
-    graph = Graph(triples)
+    graph = DescriptionIndex(triples)
     below: dict[str, set[str]] = defaultdict(set)  # class -> its superclasses (named, not itself)
     for t in triples:
         sub, sup = t.subject, t.object

@@ -44,3 +44,24 @@ def mark(
     else:
         headers["Cache-Control"] = "no-store"
     return response
+
+
+class ReadValidator:
+    """The conditional-read steps of one read view: its ETag, a 304 before any work when the client
+    holds that representation, and the caching headers on the answer made otherwise.
+
+    ``extra``: what else the answer depends on (an endpoint URL, a chosen media type).
+    """
+
+    def __init__(
+        self, request: Request, version: str, max_age: int, *extra: str, repeatable: bool = True
+    ) -> None:
+        self.request, self.max_age, self.repeatable = request, max_age, repeatable
+        self.tag = read_tag(version, request, *extra)
+
+    def not_modified(self) -> Response | None:
+        """The 304 to send now, or None to go on and make the answer."""
+        return not_modified(self.request, self.tag, self.max_age) if self.repeatable else None
+
+    def mark(self, response: Response) -> Response:
+        return mark(response, self.request, self.tag, self.max_age, repeatable=self.repeatable)

@@ -117,12 +117,7 @@ def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
 def respond() -> Response:
     """The description in the negotiated format (also the answer to GET /sparql without a query)."""
     current = state()
-    try:
-        negotiated = negotiation.negotiate(
-            request.headers.get("Accept"), request.args.get("format"), DESCRIPTION_FORMATS
-        )
-    except negotiation.UnknownFormat as error:
-        errors.bad_request(str(error))
+    negotiated = negotiation.for_request(request, DESCRIPTION_FORMATS)
     if not negotiated.graph:
         errors.not_acceptable(
             f"the service description is available as {negotiation.supported(DESCRIPTION_FORMATS)}"
@@ -130,9 +125,8 @@ def respond() -> Response:
     media_type = negotiated.graph[0]
     endpoint = request.url_root + "sparql"
     stats = current.store.stats()
-    tag = conditional.read_tag(stats.version, request, endpoint)
-    cached = conditional.not_modified(request, tag, current.settings.cache_max_age)
-    if cached is not None:
+    validator = conditional.ReadValidator(request, stats.version, current.settings.cache_max_age, endpoint)
+    if (cached := validator.not_modified()) is not None:
         return cached
     key = (endpoint, stats.version, media_type)
     body = current.descriptions.get(key)
@@ -145,7 +139,7 @@ def respond() -> Response:
             current.descriptions.clear()
         current.descriptions[key] = body
     response = Response(body, content_type=negotiated.content_type(media_type))
-    return conditional.mark(response, request, tag, current.settings.cache_max_age)
+    return validator.mark(response)
 
 
 @bp.get("/service-description")

@@ -34,16 +34,12 @@ def _read(names_graph: bool, graph: str | None) -> Response:
     current = state()
     settings = current.settings
     table = negotiation.GRAPH_FORMATS if names_graph else negotiation.DATASET_FORMATS
-    try:
-        negotiated = negotiation.negotiate(request.headers.get("Accept"), request.args.get("format"), table)
-    except negotiation.UnknownFormat as error:
-        errors.bad_request(str(error))
+    negotiated = negotiation.for_request(request, table)
     if not negotiated.graph:
         what = "a graph" if names_graph else "the whole dataset"
         errors.not_acceptable(f"{what} is available as {negotiation.supported(table)}")
-    tag = conditional.read_tag(current.store.version, request)
-    cached = conditional.not_modified(request, tag, settings.cache_max_age)
-    if cached is not None:
+    validator = conditional.ReadValidator(request, current.store.version, settings.cache_max_age)
+    if (cached := validator.not_modified()) is not None:
         return cached
     timeout, max_bytes = settings.query_timeout, settings.max_result_bytes
     with metrics.store_timer():
@@ -56,7 +52,7 @@ def _read(names_graph: bool, graph: str | None) -> Response:
                 formats=negotiated.formats(), timeout=timeout, max_bytes=max_bytes
             )
     response = Response(result.body, content_type=negotiated.content_type(result.media_type))
-    return conditional.mark(response, request, tag, settings.cache_max_age)
+    return validator.mark(response)
 
 
 def _write(graph: str | None) -> Response:

@@ -15,10 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask import Request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from rlskg.graph.stores import ResultFormats
+from rlskg.service import errors
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,17 @@ def negotiate(
     graph, graph_aliases = _ranked(accept, graph_table, not browser)
     aliases = tuple({**solution_aliases, **graph_aliases}.items())
     return Negotiated(solutions, graph, browser, aliases)
+
+
+def for_request(request: Request, graph_table: tuple[Format, ...] = GRAPH_FORMATS) -> Negotiated:
+    """``negotiate`` for a request: its ``format=`` parameter, else its Accept header.
+
+    :raise 400: for a ``format=`` that names no format.
+    """
+    try:
+        return negotiate(request.headers.get("Accept"), request.args.get("format"), graph_table)
+    except UnknownFormat as error:
+        errors.bad_request(str(error))
 
 
 def content_type(media_type: str) -> str:

@@ -34,10 +34,7 @@ def _dataset(operation: Operation, found: Scan) -> QueryDataset:
 
 
 def _negotiate(form: str | None) -> negotiation.Negotiated:
-    try:
-        negotiated = negotiation.negotiate(request.headers.get("Accept"), request.args.get("format"))
-    except negotiation.UnknownFormat as error:
-        errors.bad_request(str(error))
+    negotiated = negotiation.for_request(request)
     # The form is known from the scan: refuse now rather than after evaluating.
     if form in GRAPH_FORMS and not negotiated.graph:
         errors.not_acceptable(
@@ -61,10 +58,11 @@ def answer_query(operation: Operation) -> Response:
     metrics.note(metrics.QUERY_TEXT, operation.text[:1000])
     found = guard.check(operation.text, settings)
     negotiated = _negotiate(found.form)
-    tag = conditional.read_tag(current.store.version, request)
     repeatable = _repeatable(operation.text, found)
-    cached = conditional.not_modified(request, tag, settings.cache_max_age) if repeatable else None
-    if cached is not None:
+    validator = conditional.ReadValidator(
+        request, current.store.version, settings.cache_max_age, repeatable=repeatable
+    )
+    if (cached := validator.not_modified()) is not None:
         return cached
     with metrics.store_timer():
         result = current.store.query(
@@ -75,7 +73,7 @@ def answer_query(operation: Operation) -> Response:
             max_bytes=settings.max_result_bytes,
         )
     response = Response(result.body, content_type=negotiated.content_type(result.media_type))
-    return conditional.mark(response, request, tag, settings.cache_max_age, repeatable=repeatable)
+    return validator.mark(response)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

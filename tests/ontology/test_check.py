@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from rlskg.conventions import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS
 from rlskg.graph import commands
 from rlskg.graph.commands import check_command
 from rlskg.ontology.check import CheckReport, check_ontology
-from rlskg.ontology.commands import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS, print_report
+from rlskg.ontology.commands import print_report
 from rlskg.ontology.problems import Problem
 from tests.support.data import MINI
 from tests.support.ontology_variants import write_variant

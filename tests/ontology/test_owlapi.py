@@ -75,6 +75,6 @@ def test_protege_save_then_fmt_gives_back_the_edit_file(edit_file: Path, tmp_pat
 
 
 def test_missing_owlapi_jars_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RLS_JAVA_DIR", str(tmp_path))
+    monkeypatch.setenv("RLSKG_JAVA_DIR", str(tmp_path))
     with pytest.raises(OwlApiUnavailable, match="libowlapi-java"):
         owlapi_classpath()

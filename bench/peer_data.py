@@ -1,7 +1,7 @@
 """A synthetic dataset shaped like rlskg's (a class tree with labels, association nodes in one named
 graph per source, derived simple triples) and the six queries PEERS.md measured, for benchmarks.
 
-    python -m bench.synthetic OUT_FILE.trig [--classes 500] [--associations 150]
+    python -m bench.peer_data OUT_FILE.trig [--classes 500] [--associations 150]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ figures get other numbers, and nine in ten of whose conditions are new classes, 
 the condition it stands for (so that ``rdfs:subClassOf*`` questions still find them). Each copy's
 simple triples are added as the build would derive them. Same seed, same bytes.
 
-    python -m graph.synthetic OUT.nq --triples 1000000 [--seed 7] [--out build]
+    python -m bench.scale_data OUT.nq --triples 1000000 [--seed 7] [--out build]
 """
 
 from __future__ import annotations
