@@ -1,14 +1,16 @@
 """The service's settings, in one place: defaults, then the mapping given to ``create_app``, then
 ``RLSKG_*`` environment variables (``RLSKG_QUERY_TIMEOUT=5``; values parse as JSON when they can).
 
+Each setting is written once, as a field of ``Settings`` with its default, what it does, and how
+its value is checked; ``DEFAULTS`` follows from them, and a test keeps the README's table in step.
 Nothing here runs at import time; ``Settings.from_config`` checks every value once, at start-up.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,33 +20,37 @@ from rlskg.conventions import ENV_PREFIX
 from rlskg.graph.stores import parse_spec
 from rlskg.graph.stores.auth import Credentials, RemoteAccess
 
-DEFAULTS: dict[str, Any] = {
-    "STORE": "oxigraph",  # oxigraph | oxigraph:PATH | rdflib | sparql:QUERY_URL[,UPDATE_URL] (graph.stores)
-    "OUT": None,  # a build folder: dataset.nq or dataset.trig, manifest.json, void.ttl
-    "DATA": [],  # more RDF files, format by extension
-    "TOKEN": None,  # the bearer token for updates and Graph Store writes; none: read-only
-    "REMOTE_TOKEN": None,  # a bearer token sent to a remote store (--store sparql:...)
-    "REMOTE_USER": None,  # a user and password answering a remote store's Basic or Digest challenge
-    "REMOTE_PASSWORD": None,
-    "QUERY_TIMEOUT": 30.0,  # seconds; the evaluator is killed past it
-    "MAX_RESULT_BYTES": 50_000_000,  # a larger serialised result is refused with 503
-    "MAX_REQUEST_BYTES": 10_000_000,  # a larger body is refused with 413, a longer URL with 414
-    "MAX_QUERY_BYTES": 1_000_000,  # a longer query or update text is refused with 413 (it is scanned)
-    "MAX_QUERY_DEPTH": 128,  # deeper nesting (brackets, unary operators) is refused with 400
-    "SERVICE_ALLOWLIST": [],  # exact IRIs that SERVICE and LOAD may reach
-    "POOL_SIZE": 4,  # evaluators kept ready per worker; 0 evaluates in-process, without a hard timeout
-    "POOL_MAX": 16,  # evaluator processes per worker when all ready ones are busy (at least POOL_SIZE)
-    "EVALUATOR_WAIT": 5.0,  # seconds a read waits for a free evaluator past POOL_MAX; then 503
-    "WRITE_JOURNAL": None,  # a file of acknowledged writes, replayed by a worker that starts (rlskg serve)
-    "CACHE_MAX_AGE": 60,  # seconds, for Cache-Control on read responses
-    "RESPONSE_CACHE_BYTES": 64_000_000,  # per worker, for repeated GET answers; 0 turns it off
-    "COMPRESS_MIN_BYTES": 1024,  # smaller bodies are sent as they are
-    "ACCESS_LOG": True,  # JSON lines on the rlskg.access logger
-    "TRUSTED_PROXIES": 0,  # proxies in front whose X-Forwarded-For/-Proto are believed; 0: none
-}
+Convert = Callable[[str, Any], Any]  # (KEY, value as given) -> the checked value, or ValueError
 
 
-def _paths(value: Any) -> tuple[Path, ...]:
+def setting(default: Any, does: str, convert: Convert) -> Any:
+    """A field of ``Settings``: its default, what it does (one line), and its converter."""
+    return field(metadata={"default": default, "does": does, "convert": convert})
+
+
+def _text(_key: str, value: Any) -> str | None:
+    """Text, or None when empty (an environment value may have parsed as JSON: a token is text)."""
+    return None if value in (None, "") else str(value)
+
+
+def _token(key: str, value: Any) -> str | None:
+    token = _text(key, value)
+    if token is not None and len(token) < 8:
+        raise ValueError(f"{key} must be at least 8 characters long")
+    return token
+
+
+def _store(_key: str, value: Any) -> str:
+    spec = str(value or "oxigraph")
+    parse_spec(spec)  # ValueError naming the accepted forms
+    return spec
+
+
+def _path(_key: str, value: Any) -> Path | None:
+    return Path(value) if value else None
+
+
+def _paths(_key: str, value: Any) -> tuple[Path, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str | os.PathLike):
@@ -52,48 +58,96 @@ def _paths(value: Any) -> tuple[Path, ...]:
     return tuple(Path(p) for p in value)
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def _strings(_key: str, value: Any) -> frozenset[str]:
     if isinstance(value, str):
-        return tuple(v for v in value.replace(",", " ").split() if v)
-    return tuple(str(v) for v in value or ())
+        return frozenset(v for v in value.replace(",", " ").split() if v)
+    return frozenset(str(v) for v in value or ())
 
 
-def _number(config: Mapping[str, Any], key: str, kind: type[int] | type[float], minimum: float) -> Any:
-    try:
-        value = kind(config[key])
-    except (TypeError, ValueError):
-        raise ValueError(f"{key} must be a number, not {config[key]!r}") from None
-    if value < minimum:
-        raise ValueError(f"{key} must be at least {minimum}, not {value}")
-    return value
+def _flag(_key: str, value: Any) -> bool:
+    return bool(value)
+
+
+def _number(kind: type[int] | type[float], minimum: float) -> Convert:
+    def convert(key: str, value: Any) -> Any:
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{key} must be a number, not {value!r}") from None
+        if number < minimum:
+            raise ValueError(f"{key} must be at least {minimum}, not {number}")
+        return number
+
+    return convert
 
 
 @dataclass(frozen=True)
 class Settings:
-    store: str
-    out: Path | None
-    data: tuple[Path, ...]
-    token: str | None
-    remote_access: RemoteAccess  # how to authenticate to a remote store (--store sparql:...)
-    query_timeout: float
-    max_result_bytes: int
-    max_request_bytes: int
-    max_query_bytes: int
-    max_query_depth: int
-    service_allowlist: frozenset[str]
-    pool_size: int
-    pool_max: int
-    evaluator_wait: float
-    write_journal: Path | None
-    cache_max_age: int
-    response_cache_bytes: int
-    compress_min_bytes: int
-    access_log: bool
-    trusted_proxies: int
+    store: str = setting(
+        "oxigraph", "oxigraph (in memory), oxigraph:PATH, rdflib or sparql:QUERY_URL[,UPDATE_URL]", _store
+    )
+    # (RUF009 takes `setting` for a default value; it makes a dataclass field, as field() does.)
+    out: Path | None = setting(None, "a build folder: dataset.nq or .trig, manifest.json", _path)  # noqa: RUF009
+    data: tuple[Path, ...] = setting((), "more RDF files, format by extension", _paths)
+    token: str | None = setting(None, "the bearer token for writes; none: read-only", _token)
+    remote_token: str | None = setting(None, "a bearer token sent to a remote store", _text)
+    remote_user: str | None = setting(
+        None, "a user answering a remote store's Basic or Digest challenge", _text
+    )
+    remote_password: str | None = setting(None, "that user's password", _text)
+    query_timeout: float = setting(
+        30.0, "seconds; the evaluator is killed past it (503)", _number(float, 0.01)
+    )
+    max_result_bytes: int = setting(
+        50_000_000, "a larger serialised result is refused (503)", _number(int, 1)
+    )
+    max_request_bytes: int = setting(
+        10_000_000, "a larger body is refused (413), a longer URL too (414)", _number(int, 1)
+    )
+    max_query_bytes: int = setting(
+        1_000_000, "a longer query or update text is refused (413): it is scanned", _number(int, 1)
+    )
+    max_query_depth: int = setting(
+        128, "deeper nesting (brackets, unary ! - +) is refused (400)", _number(int, 1)
+    )
+    service_allowlist: frozenset[str] = setting(
+        (), "exact IRIs that SERVICE and LOAD may reach; none: evaluators have no network", _strings
+    )
+    pool_size: int = setting(
+        4, "evaluators kept ready per worker; 0: in-process, without a hard time limit", _number(int, 0)
+    )
+    pool_max: int = setting(16, "evaluators per worker when all ready ones are busy", _number(int, 1))
+    evaluator_wait: float = setting(
+        5.0, "seconds a query waits for an evaluator past POOL_MAX; then 503", _number(float, 0)
+    )
+    write_journal: Path | None = setting(  # noqa: RUF009
+        None, "acknowledged writes, replayed by a worker that starts (rlskg serve sets it)", _path
+    )
+    cache_max_age: int = setting(60, "seconds, for Cache-Control on read answers", _number(int, 0))
+    response_cache_bytes: int = setting(
+        64_000_000, "per worker, for repeated GET answers; 0 turns it off", _number(int, 0)
+    )
+    compress_min_bytes: int = setting(1024, "smaller bodies are sent uncompressed", _number(int, 0))
+    access_log: bool = setting(True, "JSON lines on the rlskg.access logger", _flag)
+    trusted_proxies: int = setting(
+        0, "proxies in front whose X-Forwarded-For/-Proto are believed; 0: none", _number(int, 0)
+    )
+
+    def __post_init__(self) -> None:
+        if self.remote_password is not None and self.remote_user is None:
+            raise ValueError("REMOTE_PASSWORD is set without REMOTE_USER")
+        object.__setattr__(self, "pool_max", max(self.pool_max, self.pool_size))
 
     @property
     def writable(self) -> bool:
         return self.token is not None
+
+    @property
+    def remote_access(self) -> RemoteAccess:
+        """How to authenticate to a remote store (``--store sparql:...``)."""
+        user = self.remote_user
+        credentials = None if user is None else Credentials(user, self.remote_password or "")
+        return RemoteAccess(self.remote_token, credentials)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -101,39 +155,14 @@ class Settings:
 
         :raises ValueError: naming the key, for a value out of range or of the wrong type.
         """
-        # An environment value may have parsed as JSON (a number): a token is text.
-        token = None if config["TOKEN"] in (None, "") else str(config["TOKEN"])
-        if token is not None and len(token) < 8:
-            raise ValueError("TOKEN must be at least 8 characters long")
-        user = None if config["REMOTE_USER"] in (None, "") else str(config["REMOTE_USER"])
-        if user is None and config["REMOTE_PASSWORD"] not in (None, ""):
-            raise ValueError("REMOTE_PASSWORD is set without REMOTE_USER")
-        credentials = None if user is None else Credentials(user, str(config["REMOTE_PASSWORD"] or ""))
-        remote_token = None if config["REMOTE_TOKEN"] in (None, "") else str(config["REMOTE_TOKEN"])
-        store = str(config["STORE"] or "oxigraph")
-        parse_spec(store)  # ValueError naming the accepted forms
-        return cls(
-            store=store,
-            out=Path(config["OUT"]) if config["OUT"] else None,
-            data=_paths(config["DATA"]),
-            token=token,
-            remote_access=RemoteAccess(remote_token, credentials),
-            query_timeout=_number(config, "QUERY_TIMEOUT", float, 0.01),
-            max_result_bytes=_number(config, "MAX_RESULT_BYTES", int, 1),
-            max_request_bytes=_number(config, "MAX_REQUEST_BYTES", int, 1),
-            max_query_bytes=_number(config, "MAX_QUERY_BYTES", int, 1),
-            max_query_depth=_number(config, "MAX_QUERY_DEPTH", int, 1),
-            service_allowlist=frozenset(_strings(config["SERVICE_ALLOWLIST"])),
-            pool_size=_number(config, "POOL_SIZE", int, 0),
-            pool_max=max(_number(config, "POOL_MAX", int, 1), _number(config, "POOL_SIZE", int, 0)),
-            evaluator_wait=_number(config, "EVALUATOR_WAIT", float, 0),
-            write_journal=Path(config["WRITE_JOURNAL"]) if config["WRITE_JOURNAL"] else None,
-            cache_max_age=_number(config, "CACHE_MAX_AGE", int, 0),
-            response_cache_bytes=_number(config, "RESPONSE_CACHE_BYTES", int, 0),
-            compress_min_bytes=_number(config, "COMPRESS_MIN_BYTES", int, 0),
-            access_log=bool(config["ACCESS_LOG"]),
-            trusted_proxies=_number(config, "TRUSTED_PROXIES", int, 0),
-        )
+        values = {}
+        for item in fields(cls):
+            key = item.name.upper()
+            values[item.name] = item.metadata["convert"](key, config[key])
+        return cls(**values)
+
+
+DEFAULTS: dict[str, Any] = {item.name.upper(): item.metadata["default"] for item in fields(Settings)}
 
 
 def load_config(config: Config, mapping: Mapping[str, Any] | None) -> Settings:
