@@ -67,16 +67,16 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# Only what nesting depends on: brackets, runs of two or more unary operators (comments and spaces
-# between them count: the parser skips them; a lone operator adds one level at most, and skipping
-# it keeps `a-b-c-...` from costing a Python step each), and the tokens inside which neither is one.
+# Only what nesting depends on: brackets, runs of unary operators (comments and spaces between them
+# count: the parser skips them), and the tokens inside which neither is one. A lone `-` or `+`
+# adds one level at most, and is skipped: it keeps `a-b-c-...` from costing a Python step each.
 _DEPTH_TOKEN = re.compile(
     rf"""
     (?P<comment>\#[^\n\r]*+)
   | (?P<iri>{_IRI})
   | (?P<string>{_STRING})
   | (?P<escape>\\(?:.|\Z))
-  | (?P<unary>[!+\-](?:(?:\s++|\#[^\n\r]*+)*+[!+\-])++)
+  | (?P<unary>!(?:(?:\s++|\#[^\n\r]*+)*+[!+\-])*+|[+\-](?:(?:\s++|\#[^\n\r]*+)*+[!+\-])++)
   | (?P<open>[({{\[])
   | (?P<close>[)}}\]])
     """,
@@ -245,17 +245,15 @@ def _depth(text: str, limit: int) -> int:
     return deepest
 
 
-def _glued_target(keyword: str, value: str, names: _Names) -> FetchTarget | None:
-    """The target of a SERVICE or LOAD glued to a name (``SERVICE:x``, ``SERVICEe:x``: engines need
-    no space after the keyword): the rest of the word, read as a prefixed name. None when the rest
-    names nothing (``service:load`` with no empty prefix declared): no engine can call that."""
+def _glued(keyword: str, value: str) -> tuple[str, str]:
+    """(SERVICE or LOAD, the rest of the word after it and an optional SILENT, as written): engines
+    need no space after the keyword, so ``SERVICE:x`` calls ``:x`` and ``LOADSILENT<x>`` loads ``<x>``."""
     name = "SERVICE" if keyword.startswith("SERVICE") else "LOAD"
     written = (expand_escapes(value) if "\\" in value else value).lstrip(".")
     rest = written[len(name) :]
     if rest.upper().startswith("SILENT"):
         rest = rest[len("SILENT") :]
-    iri = names.resolve("word", rest) if ":" in rest else None
-    return None if iri is None else FetchTarget(name, iri)
+    return name, rest
 
 
 def _scan_text(text: str, prefixes: tuple[tuple[str, str], ...]) -> Scan:
@@ -321,12 +319,13 @@ def _scan_text(text: str, prefixes: tuple[tuple[str, str], ...]) -> Scan:
         elif keyword == "FROM":
             has_from = True
         elif keyword is not None and keyword.startswith(FETCH_KEYWORDS):
-            if keyword in FETCH_KEYWORDS:
-                waiting = keyword
-            else:
-                target = _glued_target(keyword, value, names)
-                if target is not None:
-                    targets[target] = None
+            name, rest = _glued(keyword, value)
+            if not rest:  # the target is the next token
+                waiting = name
+            elif ":" in rest and (iri := names.resolve("word", rest)) is not None:
+                targets[FetchTarget(name, iri)] = None
+            # else a name that only starts like the keyword (service:load, no empty prefix
+            # declared): no engine can call that
     if waiting in FETCH_KEYWORDS:  # the text ends after the keyword
         targets[FetchTarget(waiting, None)] = None
     return Scan(form, has_from, tuple(targets), deepest)

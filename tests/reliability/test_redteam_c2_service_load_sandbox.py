@@ -13,9 +13,7 @@ and hands the query straight to the evaluators: the boundary must hold without a
 
 from __future__ import annotations
 
-import http.server
 import itertools
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,45 +23,8 @@ from flask import Flask
 from rlskg.graph.stores import QueryDataset, ResultFormats, StoreError
 from rlskg.graph.stores.sandbox import sandbox_available
 from rlskg.service.state import EXTENSION
+from tests.support.canary import Canary
 from tests.support.service import TOKEN, bearer, make_app
-
-ANSWER = (
-    b'{"head":{"vars":["secret"]},"results":{"bindings":[{"secret":{"type":"literal","value":"INTERNAL"}}]}}'
-)
-
-
-class Canary(http.server.ThreadingHTTPServer):
-    hits: int = 0
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def _answer(self) -> None:
-        assert isinstance(self.server, Canary)
-        self.server.hits += 1
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(ANSWER)))
-        self.end_headers()
-        self.wfile.write(ANSWER)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def canary() -> Iterator[Canary]:
-    server = Canary(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def _url(canary: Canary) -> str:
-    return f"http://127.0.0.1:{canary.server_address[1]}/sparql"
 
 
 def query_variants(url: str) -> list[str]:
@@ -99,6 +60,7 @@ def update_variants(url: str) -> list[str]:
         prologue + "LOAD:sparql",
         prologue + "load silent e:sparql",
         prologue + "LOADSILENT:sparql",
+        prologue + f"loadSILENT<{url}>",
         prologue
         + f"INSERT {{ GRAPH <http://ex/g> {{ ?s ?p ?o }} }} WHERE {{ SERVICE SILENT <{url}> {{ }} }}",
         prologue + "INSERT { GRAPH <http://ex/g> { ?s ?p ?o } } WHERE { SERVICE:sparql { ?s ?p ?o } }",
@@ -127,7 +89,7 @@ def test_no_spelling_of_service_reaches_the_canary(app: Flask, canary: Canary) -
     client = app.test_client()
     before = canary.hits
     answers = {}
-    for query in query_variants(_url(canary)):
+    for query in query_variants(canary.url):
         response = client.post("/sparql", data={"query": query}, headers={"Accept": "application/json"})
         answers[query] = response.status_code
     assert canary.hits == before
@@ -137,7 +99,7 @@ def test_no_spelling_of_service_reaches_the_canary(app: Flask, canary: Canary) -
 def test_no_spelling_of_load_or_service_in_an_update_reaches_the_canary(app: Flask, canary: Canary) -> None:
     client = app.test_client()
     before = canary.hits
-    for update in update_variants(_url(canary)):
+    for update in update_variants(canary.url):
         response = client.post("/update", data={"update": update}, headers=bearer())
         assert response.status_code in (400, 403), (update, response.data)
     assert canary.hits == before
@@ -150,13 +112,13 @@ def test_the_evaluators_alone_keep_service_in(app: Flask, canary: Canary) -> Non
     formats = ResultFormats(("application/sparql-results+json",), ())
     with pytest.raises(StoreError):
         store.query(
-            f"SELECT * WHERE {{ SERVICE <{_url(canary)}> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}",
             formats=formats,
             dataset=QueryDataset(union_default_graph=True),
             timeout=10,
         )
     silent = store.query(
-        f"SELECT * WHERE {{ SERVICE SILENT <{_url(canary)}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}",
         formats=formats,
         timeout=10,
     )
