@@ -145,6 +145,8 @@ class ForkedStore:
         self._journal = journal
         self._trial_timeout = trial_timeout
         self._lock = threading.Lock()  # writes to inner, and forks (never fork mid-write)
+        # One write at a time, its trial included: a trial must see the data it will be applied to.
+        self._writing = threading.Lock()
         self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self._live: dict[int, socket.socket] = {}  # every child, idle or busy
         self._snapshots: dict[Path, int] = {}  # checkpoint folder -> live children reading it
@@ -389,22 +391,30 @@ class ForkedStore:
     def update(self, sparql: str, *, timeout: float | None = None) -> None:
         """Try the update on a child's copy first (in-memory stores): a syntax error, a failure,
         a crash or a runaway stops there, and the parent applies only what ran to the end."""
-        if self._inner.isolation.mode == "fork":
-            self._ask("trial_update", timeout if timeout is not None else self._trial_timeout, sparql=sparql)
-        self._write("update", sparql)
+        with self._writing:
+            if self._inner.isolation.mode == "fork":
+                self._ask(
+                    "trial_update", timeout if timeout is not None else self._trial_timeout, sparql=sparql
+                )
+            self._write("update", sparql)
 
     def put_graph(
         self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
     ) -> bool:
-        return bool(self._write("put_graph", graph, self._parsed(data, media_type, base_iri), N_TRIPLES))
+        parsed = self._parsed(data, media_type, base_iri)  # before the turn: parsing may take long
+        with self._writing:
+            return bool(self._write("put_graph", graph, parsed, N_TRIPLES))
 
     def post_graph(
         self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None
     ) -> bool:
-        return bool(self._write("post_graph", graph, self._parsed(data, media_type, base_iri), N_TRIPLES))
+        parsed = self._parsed(data, media_type, base_iri)
+        with self._writing:
+            return bool(self._write("post_graph", graph, parsed, N_TRIPLES))
 
     def delete_graph(self, graph: str | None) -> None:
-        self._write("delete_graph", graph)
+        with self._writing:
+            self._write("delete_graph", graph)
 
     def named_graphs(self) -> list[str]:
         return sorted(self.stats().graphs)
