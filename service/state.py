@@ -29,7 +29,7 @@ class ServiceState:
     ontology_docs: OntologyDocs  # made on first need, then kept
     label_index: LabelIndex  # the search index, rebuilt when the version changes
     void: list[ox.Triple] = field(default_factory=list)
-    descriptions: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
+    descriptions: dict[tuple[str, str, str], bytes] = field(default_factory=dict)  # (URL, version, type)
 
 
 def state() -> ServiceState:

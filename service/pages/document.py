@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from rlskg.graph.stores import ResultFormats
 from rlskg.ontology.namespaces import GRAPH, PREFIXES
@@ -44,7 +42,7 @@ def wants_html(accept_header: str | None) -> bool:
     >>> wants_html("text/html,application/xhtml+xml,*/*;q=0.8"), wants_html("text/turtle"), wants_html(None)
     (True, False, False)
     """
-    accept = parse_accept_header(accept_header, MIMEAccept)
+    accept = negotiation.parse_accept(accept_header)
     named = {item.split(";", 1)[0].strip().lower(): q for item, q in accept}
     html = max(named.get(HTML, 0), named.get("application/xhtml+xml", 0))
     rdf = max((accept.quality(f.media_type) for f in DOC_FORMATS), default=0)

@@ -1,8 +1,10 @@
 """The SPARQL 1.1 Service Description, with the dataset's VoID, by content negotiation.
 
-Served at /service-description and on GET /sparql without a query. It lists the named graphs with
-their sizes, says that the default graph is the union of all graphs, and merges the build's
-void.ttl when there is one. Serialised once per (endpoint, dataset version, format).
+Served at /service-description, on GET /sparql without a query (with or without default-graph-uri,
+as clients probe an endpoint's URL), and to programs at /. It lists the named graphs with their
+sizes, says that the default graph is the union of all graphs, merges the build's void.ttl when
+there is one, and points its dataset at the endpoint (void:sparqlEndpoint). Serialised once per
+(URL, dataset version, format).
 """
 
 from __future__ import annotations
@@ -70,17 +72,19 @@ def _dataset_node(void: list[ox.Triple]) -> ox.NamedNode | ox.BlankNode:
 
 
 def describe(
-    endpoint: str, stats: StoreStats, void: list[ox.Triple], writable: bool, federated: bool
+    service_iri: str, endpoint: str, stats: StoreStats, void: list[ox.Triple], writable: bool, federated: bool
 ) -> list[ox.Triple]:
-    """The service description graph."""
-    service, dataset = ox.NamedNode(endpoint), _dataset_node(void)
+    """The service description graph. The service is named by the URL the description was fetched
+    from (``service_iri``): clients such as Comunica read ``sd:endpoint`` only off the document's
+    own subject, and find the endpoint from the service root or /service-description that way."""
+    service, dataset = ox.NamedNode(service_iri), _dataset_node(void)
     triples: list[ox.Triple] = []
 
     def add(s: ox.NamedNode | ox.BlankNode, p: object, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         triples.append(ox.Triple(s, _iri(p), o))
 
     add(service, RDF.type, _iri(SD.Service))
-    add(service, SD.endpoint, service)
+    add(service, SD.endpoint, ox.NamedNode(endpoint))
     add(service, SD.supportedLanguage, _iri(SD.SPARQL11Query))
     if writable:
         add(service, SD.supportedLanguage, _iri(SD.SPARQL11Update))
@@ -92,6 +96,8 @@ def describe(
     add(service, SD.defaultEntailmentRegime, ox.NamedNode(SIMPLE_ENTAILMENT))
     add(service, RDFS.comment, ox.Literal(UNION_NOTE, language="en"))
     add(service, SD.defaultDataset, dataset)
+    if isinstance(dataset, ox.NamedNode):  # the VoID dataset: where to query it
+        add(dataset, VOID.sparqlEndpoint, ox.NamedNode(endpoint))
     add(dataset, RDF.type, _iri(SD.Dataset))
     default = ox.BlankNode()
     add(dataset, SD.defaultGraph, default)
@@ -114,6 +120,15 @@ def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
     return ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
 
 
+def _service_iri() -> str:
+    """The URL this description was fetched from; without its query string when that is not an
+    IRI (``?[``: a browser may send it so, an IRI may not hold it)."""
+    try:
+        return ox.NamedNode(request.url).value
+    except ValueError:
+        return request.base_url
+
+
 def respond() -> Response:
     """The description in the negotiated format (also the answer to GET /sparql without a query)."""
     current = state()
@@ -128,11 +143,13 @@ def respond() -> Response:
     validator = conditional.ReadValidator(request, stats.version, current.settings.cache_max_age, endpoint)
     if (cached := validator.not_modified()) is not None:
         return cached
-    key = (endpoint, stats.version, media_type)
+    service_iri = _service_iri()
+    key = (service_iri, stats.version, media_type)
     body = current.descriptions.get(key)
     if body is None:
+        settings = current.settings
         graph = describe(
-            endpoint, stats, current.void, current.settings.writable, bool(current.settings.service_allowlist)
+            service_iri, endpoint, stats, current.void, settings.writable, bool(settings.service_allowlist)
         )
         body = serialize(graph, media_type)
         if len(current.descriptions) > 64:  # a few endpoints x formats; never grows unbounded

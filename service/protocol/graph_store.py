@@ -74,6 +74,7 @@ def _write(graph: str | None) -> Response:
             guard.check_rdf_body(data, media_type, current.settings.max_request_bytes)  # XML entities
             created = write(graph, data, media_type, base_iri=graph)
     response = Response(status=201 if created else 204)
+    response.headers.remove("Content-Type")  # no body, so no type (Flask would say text/html)
     if created:
         response.headers["Location"] = request.url
     response.headers["Cache-Control"] = "no-store"

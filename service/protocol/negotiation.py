@@ -95,6 +95,21 @@ class Negotiated:
         return content_type(label or media_type)
 
 
+def parse_accept(header: str | None) -> MIMEAccept:
+    """An Accept header, each media type without its parameters but q (RFC 9110 12.5.1 lets a
+    server ignore those it does not use: ``text/turtle; charset=utf-8`` and a JSON-LD ``profile``
+    still ask for Turtle and JSON-LD); no header at all is ``*/*``.
+
+    >>> parse_accept('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted";q=0.9')
+    ... .quality("application/ld+json")
+    0.9
+    """
+    parsed = parse_accept_header(header, MIMEAccept)
+    if not parsed:
+        return MIMEAccept([("*/*", 1)])
+    return MIMEAccept([(item.split(";", 1)[0].strip(), quality) for item, quality in parsed])
+
+
 def _named_types(accept: MIMEAccept) -> dict[str, float]:
     """The media types the client names (not wildcards), with their quality."""
     return {item.split(";", 1)[0].strip().lower(): q for item, q in accept if "*" not in item}
@@ -143,9 +158,7 @@ def negotiate(
             names = sorted({n for f in (*SOLUTION_FORMATS, *graph_table) for n in f.names})
             raise UnknownFormat(f"unknown format {format_name!r}; use one of: {', '.join(names)}")
         return Negotiated(solutions, graph)
-    accept = parse_accept_header(accept_header, MIMEAccept)
-    if not accept:
-        accept = MIMEAccept([("*/*", 1)])
+    accept = parse_accept(accept_header)
     # A browser names HTML and none of our own types (its application/xml is generic): it gets
     # our first choice, labelled as text it displays.
     named = _named_types(accept)
@@ -158,14 +171,21 @@ def negotiate(
 
 
 def for_request(request: Request, graph_table: tuple[Format, ...] = GRAPH_FORMATS) -> Negotiated:
-    """``negotiate`` for a request: its ``format=`` parameter, else its Accept header.
+    """``negotiate`` for a request: the first ``format=`` value that names a format (in the URL or a
+    form body alike; SPARQLWrapper sends several, a short name and a media type), else Accept.
 
-    :raise 400: for a ``format=`` that names no format.
+    :raise 400: when every ``format=`` value names no format.
     """
-    try:
-        return negotiate(request.headers.get("Accept"), request.args.get("format"), graph_table)
-    except UnknownFormat as error:
-        errors.bad_request(str(error))
+    accept = request.headers.get("Accept")
+    names = request.values.getlist("format")
+    for name in names:
+        try:
+            return negotiate(accept, name, graph_table)
+        except UnknownFormat as error:
+            refusal = error
+    if names:
+        errors.bad_request(str(refusal))
+    return negotiate(accept, None, graph_table)
 
 
 def content_type(media_type: str) -> str:

@@ -104,7 +104,8 @@ def _parameters(request: Request) -> tuple[MultiDict[str, str], str | None]:
 
 
 def read_operation(request: Request) -> Operation | None:
-    """The query or update a request carries; None for a GET that carries neither.
+    """The query or update a request carries; None for a GET that carries neither (the endpoint's URL
+    as a client configured it, ``?default-graph-uri=...`` included, answers the description).
 
     :raise 400: for a missing, repeated or conflicting operation, or a bad graph IRI.
     :raise 415: for a POST body of another media type.
@@ -129,7 +130,5 @@ def read_operation(request: Request) -> Operation | None:
     if query is None:
         if request.method == "POST":
             errors.bad_request("the request carries no query: send it as the 'query' parameter or the body")
-        if params.getlist("default-graph-uri") or params.getlist("named-graph-uri"):
-            errors.bad_request("the request names graphs but carries no 'query' parameter")
-        return None
+        return None  # a GET without a query, graphs named or not: the service description
     return Operation("query", query, _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri"))

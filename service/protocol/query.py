@@ -42,7 +42,8 @@ def _negotiate(form: str | None) -> negotiation.Negotiated:
         )
     if form in ("SELECT", "ASK") and not negotiated.solutions:
         errors.not_acceptable(
-            f"a {form} result is available as {negotiation.supported(negotiation.SOLUTION_FORMATS)}"
+            f"{'an' if form == 'ASK' else 'a'} {form} result is available as "
+            f"{negotiation.supported(negotiation.SOLUTION_FORMATS)}"
         )
     return negotiated
 

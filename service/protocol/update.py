@@ -52,6 +52,7 @@ def apply(operation: Operation) -> Response:
         response = Response(UNCHANGED_NOTE, 200, content_type="text/plain; charset=utf-8")
     else:
         response = Response(status=204)
+        response.headers.remove("Content-Type")  # no body, so no type (Flask would say text/html)
     response.headers["Cache-Control"] = "no-store"
     return response
 

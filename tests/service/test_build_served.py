@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from rdflib import URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, VOID
 
 from rlskg.ontology.namespaces import GRAPH, SD
 from rlskg.service import close_app, create_app
@@ -26,5 +26,6 @@ def test_build_is_served_with_its_version_graphs_and_void(built_dataset: Path) -
     assert health["triples"] == sum(manifest["graphs"].values())
     names = {str(o) for o in description.objects(None, SD.name)}
     assert {GRAPH.ontology, GRAPH.nhs, GRAPH.simple, GRAPH.inferred} <= {URIRef(n) for n in names}
-    dataset = description.value(URIRef("http://localhost/sparql"), SD.defaultDataset)
+    dataset = description.value(URIRef("http://localhost/service-description"), SD.defaultDataset)
     assert isinstance(dataset, URIRef) and (dataset, RDF.type, SD.Dataset) in description
+    assert (dataset, VOID.sparqlEndpoint, URIRef("http://localhost/sparql")) in description

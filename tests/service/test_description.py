@@ -25,15 +25,18 @@ def description(client: FlaskClient, path: str = "/sparql", accept: str = "text/
     return parse(response.data, {"text/turtle": "turtle"}.get(accept, "turtle"))
 
 
-@pytest.mark.parametrize("path", ["/sparql", "/service-description"])
+@pytest.mark.parametrize(
+    "path", ["/sparql", "/service-description", "/sparql?default-graph-uri=https://w3id.org/rlskg/graph/nhs"]
+)
 def test_get_sparql_without_query_is_the_service_description(client: FlaskClient, path: str) -> None:
     graph = description(client, path)
-    assert (ENDPOINT, RDF.type, SD.Service) in graph
-    assert (ENDPOINT, SD.endpoint, ENDPOINT) in graph
-    assert (ENDPOINT, SD.supportedLanguage, SD.SPARQL11Query) in graph
-    assert (ENDPOINT, SD.supportedLanguage, SD.SPARQL11Update) not in graph  # read-only
-    assert (ENDPOINT, SD.feature, SD.UnionDefaultGraph) in graph
-    assert (ENDPOINT, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_TSV")) in graph
+    service = URIRef("http://localhost" + path)  # the URL fetched names the service (Comunica reads it so)
+    assert (service, RDF.type, SD.Service) in graph
+    assert (service, SD.endpoint, ENDPOINT) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in graph  # read-only
+    assert (service, SD.feature, SD.UnionDefaultGraph) in graph
+    assert (service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_TSV")) in graph
 
 
 def test_service_description_lists_named_graphs_with_sizes(client: FlaskClient) -> None:

@@ -161,8 +161,10 @@ def test_post_sparql_without_query_is_400(client: FlaskClient) -> None:
     assert client.post("/sparql", data={"other": "x"}).status_code == 400
 
 
-def test_get_sparql_graph_parameters_without_query_is_400(client: FlaskClient) -> None:
-    assert client.get("/sparql", query_string={"default-graph-uri": GRAPH + "nhs"}).status_code == 400
+def test_get_sparql_graph_parameters_without_query_is_the_description(client: FlaskClient) -> None:
+    """Comunica probes an endpoint configured as `.../sparql?default-graph-uri=...` with a GET."""
+    response = client.get("/sparql", query_string={"default-graph-uri": GRAPH + "nhs"})
+    assert response.status_code == 200 and b"sparql-service-description" in response.data
 
 
 @pytest.mark.parametrize(
