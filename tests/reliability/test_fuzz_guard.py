@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rlskg.service import close_app
-from rlskg.service.guard.lexical import scan
+from rlskg.service.guard.lexical import CACHE_MAX_CHARS, scan
 from tests.support.canary import Canary
 from tests.support.service import TOKEN, bearer, make_app
 
@@ -133,8 +133,9 @@ ADVERSARIAL = st.sampled_from(
 @given(pieces=st.lists(ADVERSARIAL, min_size=1, max_size=6), tail=st.sampled_from(["", "x", "'", "<", "\\"]))
 def test_a_scan_of_any_repeated_adversarial_text_is_linear(pieces: list[str], tail: str) -> None:
     unit = "".join(pieces)
-    small = unit * (10_000 // len(unit)) + tail
-    large = unit * (100_000 // len(unit)) + tail
+    # Both longer than CACHE_MAX_CHARS: a cached scan would time nothing.
+    small = unit * (2 * CACHE_MAX_CHARS // len(unit)) + tail
+    large = unit * (20 * CACHE_MAX_CHARS // len(unit)) + tail
     began = time.perf_counter()
     scan(small, depth_limit=128)
     small_seconds = time.perf_counter() - began
