@@ -251,6 +251,9 @@ def query_command(
     solutions, graph = QUERY_FORMATS[fmt]
     try:
         found = guard.check(sparql, settings)
+        refused = guard.refusal(found, settings)  # the CLI's store is in-process: it has the network
+        if refused is not None:
+            _fail(refused)
         dataset = QueryDataset(union_default_graph=not found.has_dataset_clause)
         answer = store.query(sparql, formats=ResultFormats((solutions,), (graph,)), dataset=dataset)
     except StoreError as error:

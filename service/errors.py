@@ -88,10 +88,15 @@ def _wants_json() -> bool:
     return accept.provided and accept.quality("application/json") > accept.quality("text/plain")
 
 
-def render(status: int, title: str, message: str) -> Response:
-    """An error response in the client's preferred form (JSON or plain text)."""
+def render(status: int, title: str, message: str, kind: str | None = None) -> Response:
+    """An error response in the client's preferred form (JSON or plain text). ``kind``: a store
+    error's class (QuerySyntaxError, EvaluationError, ...), in JSON, for programs that tell a
+    malformed query from one that failed to run."""
     if _wants_json():
-        body = json.dumps({"error": {"status": status, "title": title, "message": message}})
+        fields = {"status": status, "title": title, "message": message}
+        if kind is not None:
+            fields["kind"] = kind
+        body = json.dumps({"error": fields})
         response = Response(body + "\n", status, content_type="application/json")
     else:
         response = Response(
@@ -127,7 +132,7 @@ def _store_error(error: stores.StoreError) -> Response:
     request.environ[STORE_ERROR] = type(error).__name__  # for the metrics and the access log
     if status == 500:  # a crash below us; timeouts and size limits are the client's, and logged as such
         log.error("store error: %s", error)
-    response = render(status, HTTP_STATUS_CODES[status], str(error))
+    response = render(status, HTTP_STATUS_CODES[status], str(error), type(error).__name__)
     if status == 503:
         response.headers["Retry-After"] = "1"
     return response

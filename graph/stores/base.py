@@ -130,7 +130,8 @@ class Isolation:
 
 
 class Store(Protocol):
-    """What the service needs of a store. ``graph=None`` names the default graph."""
+    """What the service needs of a store. ``graph=None`` names the default graph; ``base_iri`` is
+    what relative IRIs in a query or update resolve against when it declares no BASE."""
 
     @property
     def version(self) -> str: ...
@@ -148,9 +149,10 @@ class Store(Protocol):
         dataset: QueryDataset = DEFAULT_DATASET,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        base_iri: str | None = None,
     ) -> Answer: ...
 
-    def update(self, sparql: str, *, timeout: float | None = None) -> None: ...
+    def update(self, sparql: str, *, timeout: float | None = None, base_iri: str | None = None) -> None: ...
 
     def get_graph(
         self,

@@ -20,8 +20,18 @@ from typing import Any, NoReturn
 
 import pyoxigraph as ox
 
-from rlskg.graph.stores import Answer, Store, StoreCrashed, StoreError, StoreUnavailable, reopen
+from rlskg.graph.stores import (
+    Answer,
+    OxigraphStore,
+    QuerySyntaxError,
+    Store,
+    StoreCrashed,
+    StoreError,
+    StoreUnavailable,
+    reopen,
+)
 from rlskg.graph.stores.base import parse_triples
+from rlskg.ontology.namespaces import PREFIXES
 
 READ_OPERATIONS = frozenset({"query", "get_graph", "get_dataset"})
 READY = b"ready"  # the first frame of a child that reopened its store (after exec)
@@ -83,7 +93,16 @@ def _answer(inner: Store, operation: str, arguments: dict[str, Any]) -> Answer:
         answer: Answer = getattr(inner, operation)(**arguments)
         return answer
     if operation == "trial_update":  # this copy is retired after it
-        inner.update(arguments["sparql"])
+        inner.update(arguments["sparql"], base_iri=arguments["base_iri"])
+        return Answer(b"", "", "boolean")
+    if operation == "check_update_syntax":  # in a child without a network: nothing is fetched
+        probe = OxigraphStore(PREFIXES)
+        try:
+            probe.update(arguments["sparql"], base_iri=arguments["base_iri"])
+        except QuerySyntaxError:
+            raise
+        except StoreError:  # it parsed; running it failed (a LOAD with no network), as meant
+            pass
         return Answer(b"", "", "boolean")
     if operation == "parse_rdf":
         quads = parse_triples(arguments["data"], arguments["media_type"], arguments["base_iri"])

@@ -316,12 +316,12 @@ class ForkedStore:
 
     # Writes.
 
-    def _write(self, operation: str, *arguments: Any) -> Any:
+    def _write(self, operation: str, *arguments: Any, **options: Any) -> Any:
         with self._lock:
-            result = getattr(self._inner, operation)(*arguments)
+            result = getattr(self._inner, operation)(*arguments, **options)
             self._stats = None
             if self._journal is not None:
-                self._journal.append(operation, arguments)
+                self._journal.append(operation, arguments, options)
         self._refresh_idle()
         return result
 
@@ -368,9 +368,16 @@ class ForkedStore:
         dataset: QueryDataset = DEFAULT_DATASET,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
         return self._ask(
-            "query", timeout, sparql=sparql, formats=formats, dataset=dataset, max_bytes=max_bytes
+            "query",
+            timeout,
+            sparql=sparql,
+            formats=formats,
+            dataset=dataset,
+            max_bytes=max_bytes,
+            base_iri=base_iri,
         )
 
     def get_graph(
@@ -388,15 +395,23 @@ class ForkedStore:
     ) -> Answer:
         return self._ask("get_dataset", timeout, formats=formats, max_bytes=max_bytes)
 
-    def update(self, sparql: str, *, timeout: float | None = None) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None, base_iri: str | None = None) -> None:
         """Try the update on a child's copy first (in-memory stores): a syntax error, a failure,
         a crash or a runaway stops there, and the parent applies only what ran to the end."""
+        limit = timeout if timeout is not None else self._trial_timeout
         with self._writing:
             if self._inner.isolation.mode == "fork":
-                self._ask(
-                    "trial_update", timeout if timeout is not None else self._trial_timeout, sparql=sparql
-                )
-            self._write("update", sparql)
+                self._ask("trial_update", limit, sparql=sparql, base_iri=base_iri)
+            self._write("update", sparql, base_iri=base_iri)
+
+    def check_update_syntax(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Have an evaluator without a network parse ``sparql`` (on an empty store, so that running
+        it changes nothing and reaches nothing).
+
+        :raises QuerySyntaxError: for a malformed update. Does nothing unless sandboxed.
+        """
+        if self.sandboxed:
+            self._ask("check_update_syntax", self._trial_timeout, sparql=sparql, base_iri=base_iri)
 
     def put_graph(
         self, graph: str | None, data: bytes, media_type: str, *, base_iri: str | None = None

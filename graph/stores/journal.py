@@ -45,11 +45,14 @@ class Journal:
         self.path = path
         self._lock = threading.Lock()
 
-    def append(self, operation: str, arguments: tuple[Any, ...]) -> None:
-        """Record a write that was applied; it reaches the file (not the disk) before this returns."""
+    def append(
+        self, operation: str, arguments: tuple[Any, ...], options: dict[str, Any] | None = None
+    ) -> None:
+        """Record a write that was applied (the store method, its positional arguments and keyword
+        options); it reaches the file (not the disk) before this returns."""
         if operation not in WRITE_OPERATIONS:
             raise ValueError(f"{operation} is not a write")
-        frame = pickle.dumps((operation, arguments), protocol=pickle.HIGHEST_PROTOCOL)
+        frame = pickle.dumps((operation, arguments, options or {}), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock, self.path.open("ab") as file:
             file.write(_LENGTH.pack(len(frame)) + frame)
 
@@ -69,10 +72,10 @@ class Journal:
             end = offset + _LENGTH.size + size
             if end > len(data):
                 break
-            operation, arguments = pickle.loads(data[offset + _LENGTH.size : end])
+            operation, arguments, options = pickle.loads(data[offset + _LENGTH.size : end])
             if operation not in WRITE_OPERATIONS:
                 raise ValueError(f"{self.path}: {operation} is not a write")
-            getattr(store, operation)(*arguments)
+            getattr(store, operation)(*arguments, **options)
             offset, count = end, count + 1
         if offset < len(data):
             with self.path.open("r+b") as file:

@@ -150,10 +150,11 @@ class OxigraphStore:
         dataset: QueryDataset = DEFAULT_DATASET,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
         sink = CappedWriter(max_bytes)
         try:
-            results = self._run(sparql, dataset)
+            results = self._run(sparql, dataset, base_iri)
             if isinstance(results, ox.QueryTriples):
                 media_type = pick(formats.graph, ox.RdfFormat.from_media_type, "CONSTRUCT and DESCRIBE")
                 results.serialize(sink, ox.RdfFormat.from_media_type(media_type))
@@ -169,26 +170,30 @@ class OxigraphStore:
         return Answer(sink.getvalue(), media_type, kind)
 
     def _run(
-        self, sparql: str, dataset: QueryDataset
+        self, sparql: str, dataset: QueryDataset, base_iri: str | None
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         if dataset.default_graphs or dataset.named_graphs:  # the protocol's dataset replaces FROM
             return self._store.query(
                 sparql,
+                base_iri=base_iri,
                 prefixes=self._prefixes,
                 default_graph=[ox.NamedNode(iri) for iri in dataset.default_graphs],
                 named_graphs=[ox.NamedNode(iri) for iri in dataset.named_graphs],
             )
         return self._store.query(
-            sparql, prefixes=self._prefixes, use_default_graph_as_union=dataset.union_default_graph
+            sparql,
+            base_iri=base_iri,
+            prefixes=self._prefixes,
+            use_default_graph_as_union=dataset.union_default_graph,
         )
 
-    def update(self, sparql: str, *, timeout: float | None = None) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None, base_iri: str | None = None) -> None:
         with self._write_lock:  # one writer at a time: concurrent read-modify-writes lost updates
-            self._update(sparql)
+            self._update(sparql, base_iri)
 
-    def _update(self, sparql: str) -> None:
-        try:
-            self._store.update(sparql, prefixes=self._prefixes)  # transactional: all or nothing
+    def _update(self, sparql: str, base_iri: str | None = None) -> None:
+        try:  # transactional: all or nothing
+            self._store.update(sparql, base_iri=base_iri, prefixes=self._prefixes)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from None
         except (OSError, RuntimeError) as error:

@@ -29,6 +29,8 @@ import rdflib.plugins.sparql
 from rdflib import BNode, ConjunctiveGraph, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import translateUpdate
+from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
@@ -134,9 +136,9 @@ class RdflibStore:
         gc.freeze()  # the loaded graph is long-lived: keep it out of every later collection
         self._changed(version or content_version(paths))
 
-    def _parse(self, sparql: str) -> Query:
+    def _parse(self, sparql: str, base_iri: str | None) -> Query:
         try:
-            return prepareQuery(sparql, initNs=self._prefixes)
+            return prepareQuery(sparql, initNs=self._prefixes, base=base_iri)
         except Exception as error:  # pyparsing's ParseException, and rdflib's own on bad prefixes
             raise QuerySyntaxError(str(error)) from None
 
@@ -148,8 +150,9 @@ class RdflibStore:
         dataset: QueryDataset = DEFAULT_DATASET,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
-        prepared = self._prepare(sparql)
+        prepared = self._prepare(sparql, base_iri)
         try:
             result = self._evaluate(prepared, dataset)
             if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -197,9 +200,10 @@ class RdflibStore:
         ox.serialize(triples, sink, fmt, prefixes=self._prefixes)
         return sink.getvalue()
 
-    def update(self, sparql: str, *, timeout: float | None = None) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None, base_iri: str | None = None) -> None:
         try:
-            self._plain.update(sparql, initNs=self._prefixes)
+            parsed = translateUpdate(parseUpdate(sparql), base=base_iri, initNs=self._prefixes)
+            self._plain.update(parsed)
         except Exception as error:  # rdflib raises ParseException or bare Exceptions
             name = type(error).__name__
             kind = QuerySyntaxError if "Parse" in name else EvaluationError

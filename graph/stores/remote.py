@@ -138,6 +138,7 @@ class RemoteStore:
         dataset: QueryDataset = DEFAULT_DATASET,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        base_iri: str | None = None,  # the remote resolves relative IRIs by its own rules
     ) -> Answer:
         params = [("query", self._prologue + sparql), *self._dataset_params(dataset)]
         reply = self._post(params, accept_header([formats.solutions, formats.graph]), timeout, max_bytes)
@@ -202,7 +203,7 @@ class RemoteStore:
         assert isinstance(results, ox.QuerySolutions)
         return results
 
-    def update(self, sparql: str, *, timeout: float | None = None) -> None:
+    def update(self, sparql: str, *, timeout: float | None = None, base_iri: str | None = None) -> None:
         if self.update_url is None:
             raise EvaluationError("this remote store is read-only: give its update URL after a comma")
         headers = {"Content-Type": "application/sparql-update"}

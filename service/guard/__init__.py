@@ -22,7 +22,10 @@ def check(text: str, settings: Settings) -> Scan:
     :raise 413: a text longer than MAX_QUERY_BYTES (the scan holds the worker's GIL: about 1 s a
         megabyte for the densest texts).
     :raise 400: brackets and unary operators nested deeper than MAX_QUERY_DEPTH (parsers recurse).
-    :raise 403: a SERVICE or LOAD target outside the allow-list, or on a private address.
+
+    Whether its SERVICE and LOAD targets may be reached is ``refusal``'s to say: a caller first
+    lets a parser that cannot reach the network read the text, so that a malformed text is a 400
+    whatever it names (W3C's negative syntax tests), and only then refuses with 403.
     """
     if len(text) > settings.max_query_bytes:
         errors.too_large(
@@ -34,10 +37,12 @@ def check(text: str, settings: Settings) -> Scan:
             "the query nests brackets and unary operators (! - +) deeper than the limit of "
             f"{settings.max_query_depth}"
         )
-    reason = federation.first_refusal(found.fetch_targets, settings.service_allowlist)
-    if reason is not None:
-        errors.forbidden(reason)
     return found
+
+
+def refusal(found: Scan, settings: Settings) -> str | None:
+    """Why a SERVICE or LOAD target of a scanned text may not be reached (the 403's message)."""
+    return federation.first_refusal(found.fetch_targets, settings.service_allowlist)
 
 
 def check_rdf_body(data: bytes, media_type: str, limit: int) -> None:

@@ -332,3 +332,42 @@ def _scan_text(text: str, prefixes: tuple[tuple[str, str], ...]) -> Scan:
 
 
 _scan = lru_cache(maxsize=512)(_scan_text)
+
+
+class DatasetConflict(ValueError):
+    """The protocol names an update's dataset, and the update cannot take it."""
+
+
+def with_using(text: str, using: str) -> str:
+    """``text`` (an update) with the clause ``using`` (``USING <g> USING NAMED <h>``) before the
+    WHERE of each DELETE/INSERT operation: the protocol's ``using-graph-uri`` and
+    ``using-named-graph-uri`` mean that (SPARQL 1.1 Protocol 2.2.3).
+
+    >>> with_using("INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", "USING <http://ex/g>")
+    'INSERT { ?s ?p 1 } USING <http://ex/g> WHERE { ?s ?p ?o }'
+
+    :raises DatasetConflict: when the update names its own (USING, WITH), or an operation cannot
+        take one (DELETE WHERE).
+    """
+    places, depth, previous = [], 0, ""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        keyword = _keyword(kind, match.group())
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and keyword in ("USING", "WITH"):
+            raise DatasetConflict(
+                f"the update names its own dataset ({keyword}) and the request names one too"
+            )
+        elif depth == 0 and keyword == "WHERE":
+            if previous != "close":
+                raise DatasetConflict("DELETE WHERE takes no dataset: write DELETE { ... } WHERE { ... }")
+            places.append(match.start())
+        previous = kind
+    for place in reversed(places):
+        text = text[:place] + using + " " + text[place:]
+    return text

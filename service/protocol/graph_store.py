@@ -72,7 +72,9 @@ def _write(graph: str | None) -> Response:
             if charset and charset.lower() not in ("utf-8", "utf8"):  # the parsers read UTF-8 only
                 data = decode_text(data, charset).encode("utf-8")
             guard.check_rdf_body(data, media_type, current.settings.max_request_bytes)  # XML entities
-            created = write(graph, data, media_type, base_iri=graph)
+            # Relative IRIs in the body resolve against the graph's IRI, or the request's URL for
+            # the default graph (the Graph Store Protocol's base: the request IRI).
+            created = write(graph, data, media_type, base_iri=graph or request.base_url)
     response = Response(status=201 if created else 204)
     response.headers.remove("Content-Type")  # no body, so no type (Flask would say text/html)
     if created:

@@ -100,8 +100,8 @@ def parse_accept(header: str | None) -> MIMEAccept:
     server ignore those it does not use: ``text/turtle; charset=utf-8`` and a JSON-LD ``profile``
     still ask for Turtle and JSON-LD); no header at all is ``*/*``.
 
-    >>> parse_accept('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted";q=0.9')
-    ... .quality("application/ld+json")
+    >>> compacted = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted";q=0.9'
+    >>> parse_accept(compacted).quality("application/ld+json")
     0.9
     """
     parsed = parse_accept_header(header, MIMEAccept)

@@ -17,6 +17,7 @@ from flask import Request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from rlskg.service import errors
+from rlskg.service.guard.lexical import DatasetConflict, with_using
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -122,10 +123,13 @@ def read_operation(request: Request) -> Operation | None:
     if update is not None:
         if request.method != "POST":
             errors.bad_request("an update must be sent with POST")
-        if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
-            errors.bad_request(
-                "using-graph-uri and using-named-graph-uri are not supported; write USING in the update"
-            )
+        using = [f"USING <{iri}>" for iri in _graphs(params, "using-graph-uri")]
+        using += [f"USING NAMED <{iri}>" for iri in _graphs(params, "using-named-graph-uri")]
+        if using:
+            try:
+                update = with_using(update, " ".join(using))
+            except DatasetConflict as error:
+                errors.bad_request(str(error))
         return Operation("update", update)
     if query is None:
         if request.method == "POST":

@@ -11,7 +11,7 @@ import re
 
 from flask import Blueprint, Response, request
 
-from rlskg.graph.stores import QueryDataset
+from rlskg.graph.stores import EvaluationError, QueryDataset
 from rlskg.service import errors, guard, metrics
 from rlskg.service.guard.lexical import Scan
 from rlskg.service.protocol import conditional, description, negotiation, update
@@ -58,6 +58,10 @@ def answer_query(operation: Operation) -> Response:
     settings = current.settings
     metrics.note(metrics.QUERY_TEXT, operation.text[:1000])
     found = guard.check(operation.text, settings)
+    refused = guard.refusal(found, settings)
+    sandboxed = getattr(current.store, "sandboxed", False)  # evaluators without a network
+    if refused is not None and not sandboxed:
+        errors.forbidden(refused)
     negotiated = _negotiate(found.form)
     repeatable = _repeatable(operation.text, found)
     validator = conditional.ReadValidator(
@@ -65,14 +69,23 @@ def answer_query(operation: Operation) -> Response:
     )
     if (cached := validator.not_modified()) is not None:
         return cached
+    # A refused target goes to an evaluator without a network all the same: its parser says 400
+    # for a malformed text, SERVICE SILENT yields no rows as SPARQL says, and a SERVICE call that
+    # fails to connect is then refused for what it is (403).
     with metrics.store_timer():
-        result = current.store.query(
-            operation.text,
-            formats=negotiated.formats(),
-            dataset=_dataset(operation, found),
-            timeout=settings.query_timeout,
-            max_bytes=settings.max_result_bytes,
-        )
+        try:
+            result = current.store.query(
+                operation.text,
+                formats=negotiated.formats(),
+                dataset=_dataset(operation, found),
+                timeout=settings.query_timeout,
+                max_bytes=settings.max_result_bytes,
+                base_iri=request.base_url,  # relative IRIs resolve against the endpoint, as in Fuseki
+            )
+        except EvaluationError:
+            if refused is not None:
+                errors.forbidden(refused)
+            raise
     response = Response(result.body, content_type=negotiated.content_type(result.media_type))
     return validator.mark(response)
 

@@ -42,10 +42,19 @@ def apply(operation: Operation) -> Response:
     current = state()
     auth.require_token(current.settings.token)
     metrics.note(metrics.QUERY_TEXT, operation.text[:1000])
-    guard.check(operation.text, current.settings)
+    found = guard.check(operation.text, current.settings)
+    refused = guard.refusal(found, current.settings)
+    if refused is not None:
+        # Read by a parser without a network first: a malformed update is a 400 whatever it names.
+        check_syntax = getattr(current.store, "check_update_syntax", None)
+        if check_syntax is not None:
+            check_syntax(operation.text, base_iri=request.base_url)
+        errors.forbidden(refused)
     before = current.store.stats().triples
     with metrics.store_timer():
-        current.store.update(operation.text, timeout=current.settings.query_timeout)
+        current.store.update(
+            operation.text, timeout=current.settings.query_timeout, base_iri=request.base_url
+        )
     after = current.store.stats()  # counts of an older version while another write runs: no note
     unchanged = after.version == current.store.version and after.triples == before
     if unchanged and not after.default_graph_triples and not NAMES_A_GRAPH.search(operation.text):

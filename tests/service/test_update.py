@@ -71,8 +71,20 @@ def test_post_update_changes_version_and_etag(writer: FlaskClient) -> None:
     assert writer.get("/sparql", query_string=query, headers={"If-None-Match": before}).status_code == 200
 
 
-def test_post_update_with_using_graph_uri_is_400(writer: FlaskClient) -> None:
+def test_post_update_with_using_graph_uri_takes_its_where_from_that_graph(writer: FlaskClient) -> None:
+    copy = "INSERT { GRAPH <http://example.org/copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }"
     response = writer.post(
-        "/update", query_string={"using-graph-uri": GRAPH + "nhs"}, data={"update": INSERT}, headers=bearer()
+        "/update", query_string={"using-graph-uri": GRAPH + "nhs"}, data={"update": copy}, headers=bearer()
     )
-    assert response.status_code == 400
+    assert response.status_code == 204
+    copied = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/copy> { ?s ?p ?o } }"
+    source = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}nhs> {{ ?s ?p ?o }} }}"
+    assert count(writer, copied) == count(writer, source) > 0
+
+
+def test_post_update_with_using_graph_uri_and_its_own_dataset_is_400(writer: FlaskClient) -> None:
+    own = f"INSERT {{ ?s ?p 1 }} USING <{GRAPH}nhs> WHERE {{ ?s ?p ?o }}"
+    response = writer.post(
+        "/update", query_string={"using-graph-uri": GRAPH + "nhs"}, data={"update": own}, headers=bearer()
+    )
+    assert response.status_code == 400 and b"dataset" in response.data
