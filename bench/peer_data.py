@@ -1,5 +1,5 @@
 """A synthetic dataset shaped like rlskg's (a class tree with labels, association nodes in one named
-graph per source, derived simple triples) and the six queries PEERS.md measured, for benchmarks.
+graph per source, derived simple triples) and the six queries the peer measurements used, for benchmarks.
 
     python -m bench.peer_data OUT_FILE.trig [--classes 500] [--associations 150]
 """

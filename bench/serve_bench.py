@@ -1,4 +1,4 @@
-"""rlskg serve against its peers, on the competency questions, over loopback (issue 4, item 9).
+"""rlskg serve against its peers, on the competency questions, over loopback.
 
 One run serves the same dataset (build/dataset.nq) with six servers at once, each on a free
 loopback port:

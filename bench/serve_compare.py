@@ -1,5 +1,5 @@
 """granian against gunicorn, the evaluator pool against in-process evaluation, and the service
-against the bare Flask + pyoxigraph handler of PEERS.md, with wrk on loopback.
+against the bare Flask + pyoxigraph handler (bare_app.py), with wrk on loopback.
 
 Every configuration is started at once on its own port (an idle server costs nothing), then
 measured in interleaved rounds, so that other work on the machine spreads over all of them; the

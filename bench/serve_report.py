@@ -1,4 +1,4 @@
-"""The report of serve_bench.py: markdown tables, the targets of issue 4 item 9, and a chart.
+"""The report of serve_bench.py: markdown tables, the serve targets (serve_targets.py), and a chart.
 
 The targets are judged (bench/serve_targets.py) for each `rlskg serve` subject in the run: "rlskg"
 as shipped, answering the repeated query from its response cache, and "rlskg-fresh", evaluating

@@ -1,4 +1,4 @@
-"""The targets of issue 4 item 9, judged by serve_report.py for one subject at a time.
+"""The serve benchmark targets, judged by serve_report.py for one subject at a time.
 
 A subject is one of the two `rlskg serve` processes of serve_bench.py: "rlskg", the service as
 shipped (wrk repeats one query, so it answers from its response cache), and "rlskg-fresh", the

@@ -1,9 +1,13 @@
 """The evaluator side of ``graph.stores.forked``: the loop a child process runs, and the frames it speaks.
 
-A child answers reads on its socket: one length-prefixed request frame in (a pickled operation
-name and its arguments), one answer frame out, until the parent hangs up. A forked child runs
-``child_main`` on the store it inherited; a store that cannot cross a fork (RocksDB on disk) is
-reopened by a fresh interpreter started as ``python -m graph.stores.evaluator SPEC FD``.
+A child answers on its socket: one length-prefixed request frame in (a pickled operation name and
+its arguments), one answer frame out, until the parent hangs up. The operations are the store's
+reads, and three that do a write's risky part where a crash or a runaway costs nothing:
+``trial_update`` (apply an update to the child's own copy), ``check_update_syntax`` (parse an
+update on an empty store, with no network) and ``parse_rdf`` (parse an upload into N-Triples).
+A forked child runs ``child_main`` on the store it inherited; a store that cannot cross a fork
+(RocksDB on disk) is reopened by a fresh interpreter started as
+``python -m rlskg.graph.stores.evaluator SPEC FD``, which says READY once its store is open.
 """
 
 from __future__ import annotations

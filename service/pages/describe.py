@@ -1,4 +1,4 @@
-"""Local IRIs and the SPARQL that describes them: the queries of ``service/queries/*.rq``, bound to
+"""Local IRIs and the SPARQL that describes them: the queries of ``service/pages/queries/*.rq``, bound to
 one IRI and run through the store interface, so that pages work over any store.
 
 The base ``https://w3id.org/rlskg/`` is mapped onto wherever the service runs: the IRI
@@ -63,7 +63,7 @@ def is_ontology(iri: str) -> bool:
 
 @lru_cache(maxsize=32)
 def load_query(name: str) -> str:
-    """The text of ``service/queries/<name>.rq``."""
+    """The text of ``service/pages/queries/<name>.rq``."""
     return (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
@@ -78,7 +78,7 @@ def bind(sparql: str, iri: str) -> str:
 
 
 def construct(store: Store, name: str, iri: str, timeout: float, max_bytes: int) -> list[ox.Triple]:
-    """The triples a CONSTRUCT query of ``service/queries`` gives for ``iri``."""
+    """The triples a CONSTRUCT query of ``service/pages/queries`` gives for ``iri``."""
     answer = store.query(
         bind(load_query(name), iri), formats=TRIPLES, dataset=UNION, timeout=timeout, max_bytes=max_bytes
     )
@@ -88,7 +88,7 @@ def construct(store: Store, name: str, iri: str, timeout: float, max_bytes: int)
 def select(
     store: Store, name: str, timeout: float, max_bytes: int, iri: str | None = None
 ) -> list[dict[str, str]]:
-    """The rows of a SELECT query of ``service/queries``: variable -> value (IRIs and literals alike)."""
+    """The rows of a SELECT query of ``pages/queries``: variable -> value (IRIs and literals alike)."""
     sparql = load_query(name) if iri is None else bind(load_query(name), iri)
     answer = store.query(sparql, formats=SOLUTIONS, dataset=UNION, timeout=timeout, max_bytes=max_bytes)
     data: dict[str, Any] = json.loads(answer.body)

@@ -1,5 +1,5 @@
 """A picture of a resource and its neighbours: a columnar layout computed here, drawn as inline SVG
-by templates/pages/diagram.html (so every label is escaped by Jinja).
+by templates/diagram.html (so every label is escaped by Jinja).
 
 The resource sits in the middle; its neighbours stand in two columns of titled groups, each joined
 to the middle by a line coloured by what the relation does (causes, worsens, relieves...).

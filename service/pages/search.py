@@ -2,7 +2,7 @@
 as an HTML page at /search (the home page's search box works without JavaScript).
 
 The index (every labelled local resource, with its synonyms) is read once per dataset version with
-service/queries/label-index.rq and matched here, so that no user text ever enters a query.
+service/pages/queries/label-index.rq and matched here, so that no user text ever enters a query.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a resource page shows, read from the triples of its description (service/queries).
+"""What a resource page shows, read from the triples of its description (service/pages/queries).
 
 Pure functions over pyoxigraph triples: no request, no store. Labels stay plain strings; the
 templates escape them.

@@ -50,14 +50,16 @@ def apply(operation: Operation) -> Response:
         if check_syntax is not None:
             check_syntax(operation.text, base_iri=request.base_url)
         errors.forbidden(refused)
-    before = current.store.stats().triples
+    # Counted only for an update that names no graph: a count of a large store costs time.
+    names_graph = NAMES_A_GRAPH.search(operation.text) is not None
+    before = None if names_graph else current.store.stats().triples
     with metrics.store_timer():
         current.store.update(
             operation.text, timeout=current.settings.query_timeout, base_iri=request.base_url
         )
-    after = current.store.stats()  # counts of an older version while another write runs: no note
-    unchanged = after.version == current.store.version and after.triples == before
-    if unchanged and not after.default_graph_triples and not NAMES_A_GRAPH.search(operation.text):
+    after = None if before is None else current.store.stats()  # while another write runs: older counts
+    unchanged = after is not None and after.version == current.store.version and after.triples == before
+    if unchanged and after is not None and not after.default_graph_triples:
         response = Response(UNCHANGED_NOTE, 200, content_type="text/plain; charset=utf-8")
     else:
         response = Response(status=204)
