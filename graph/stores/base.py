@@ -263,13 +263,23 @@ def dataset_formats(formats: ResultFormats) -> tuple[str, ...]:
     return tuple(t for t in formats.graph if (f := ox.RdfFormat.from_media_type(t)) and f.supports_datasets)
 
 
-def parse_triples(data: bytes, media_type: str, base_iri: str | None) -> list[ox.Quad]:
-    """A request body's triples (named graphs in it are refused), parsed in full.
+def parse_triples(
+    data: bytes, media_type: str, base_iri: str | None, *, rename_blank_nodes: bool = False
+) -> list[ox.Quad]:
+    """A request body's triples (named graphs in it are refused), parsed in full; with
+    ``rename_blank_nodes``, its blank nodes get fresh labels (to merge several bodies).
 
     :raises UnsupportedFormat, DataSyntaxError:
     """
     try:
-        return list(ox.parse(data, rdf_format(media_type), base_iri=base_iri, without_named_graphs=True))
+        parsed = ox.parse(
+            data,
+            rdf_format(media_type),
+            base_iri=base_iri,
+            without_named_graphs=True,
+            rename_blank_nodes=rename_blank_nodes,
+        )
+        return list(parsed)
     except SyntaxError as error:
         raise DataSyntaxError(str(error)) from None
 

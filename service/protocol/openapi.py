@@ -55,6 +55,7 @@ GRAPH = [
     _param("graph", "query", "The IRI of a named graph"),
     _param("default", "query", "The default graph"),
 ]
+DIRECT_PATH = _param("path", "path", "The rest of the graph's URL, after /store/")
 READ_OK = {"description": "Results", "content": _content(_SOLUTIONS + _GRAPHS)}
 SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
@@ -97,6 +98,8 @@ def document() -> dict[str, Any]:
         "responses": {"204": {"description": "Applied"}, **_errors(400, 401, 403, 413, 415)},
     }
     rdf_body = {"required": True, "content": _content(sorted(negotiation.RDF_INPUT_TYPES))}
+    multipart = {"multipart/form-data": {"schema": {"type": "object"}}}  # file parts, each in an RDF type
+    multipart_body = {"required": True, "content": {**rdf_body["content"], **multipart}}
     store = {
         "get": {
             "summary": "A graph (?default or ?graph=IRI) or, with neither, the whole dataset",
@@ -118,12 +121,12 @@ def document() -> dict[str, Any]:
             },
         },
         "post": {
-            "summary": "Add to a graph",
+            "summary": "Add to a graph; with neither ?graph nor ?default, make a new graph (201, Location)",
             "parameters": GRAPH,
             "security": SECURED,
-            "requestBody": rdf_body,
+            "requestBody": multipart_body,
             "responses": {
-                "201": {"description": "Created"},
+                "201": {"description": "Created: the Location header names the graph"},
                 "204": {"description": "Merged"},
                 **_errors(400, 401, 403, 413, 415),
             },
@@ -149,6 +152,15 @@ def document() -> dict[str, Any]:
             "/sparql": {"get": query_get, "post": query_post},
             "/update": {"post": update},
             "/store": store,
+            "/store/{path}": {  # direct graph identification: the graph whose IRI is the URL
+                method: {**store[method], "summary": summary, "parameters": [DIRECT_PATH]}
+                for method, summary in (
+                    ("get", "The graph whose IRI is this URL"),
+                    ("put", "Replace the graph whose IRI is this URL"),
+                    ("post", "Add to the graph whose IRI is this URL"),
+                    ("delete", "Delete the graph whose IRI is this URL"),
+                )
+            },
             "/service-description": {
                 "get": {
                     "summary": "SPARQL Service Description and VoID",

@@ -124,9 +124,113 @@ def test_post_store_unknown_media_type_is_415(writer: FlaskClient) -> None:
     assert response.status_code == 415
 
 
-def test_post_store_without_graph_is_400(writer: FlaskClient) -> None:
+def test_post_to_the_store_makes_a_new_graph_at_its_location(writer: FlaskClient) -> None:
     response = writer.post("/store", data=TURTLE, content_type="text/turtle", headers=bearer())
-    assert response.status_code == 400
+    assert response.status_code == 201, response.data
+    location = response.headers["Location"]
+    assert location.startswith("http://localhost/store/") and "Content-Type" not in response.headers
+    again = writer.post("/store", data=TURTLE, content_type="text/turtle", headers=bearer())
+    assert again.headers["Location"] != location  # each POST makes its own graph
+    by_name = writer.get(
+        "/store", query_string={"graph": location}, headers={"Accept": "application/n-triples"}
+    )
+    by_url = writer.get(
+        location.removeprefix("http://localhost"), headers={"Accept": "application/n-triples"}
+    )
+    assert by_name.status_code == by_url.status_code == 200 and by_name.data == by_url.data
+    assert len(parse(by_url.data, "nt")) == 2
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_put_or_delete_without_graph_is_400(writer: FlaskClient, method: str) -> None:
+    response = getattr(writer, method)("/store", data=TURTLE, content_type="text/turtle", headers=bearer())
+    assert response.status_code == 400 and b"names its graph" in response.data
+
+
+def test_a_graph_named_by_its_url(writer: FlaskClient) -> None:
+    """Direct graph identification: /store/<path> is the graph whose IRI is that URL."""
+    path = "/store/people/1.ttl"
+    assert writer.get(path).status_code == 404
+    assert writer.put(path, data=TURTLE, content_type="text/turtle").status_code == 401
+    assert writer.put(path, data=TURTLE, content_type="text/turtle", headers=bearer()).status_code == 201
+    extra = b"<http://example.org/a> <http://example.org/b> <relative> ."
+    assert writer.post(path, data=extra, content_type="text/turtle", headers=bearer()).status_code == 204
+    graph = parse(writer.get(path, headers={"Accept": "text/turtle"}).data, "turtle")
+    assert len(graph) == 3 and (None, None, URIRef("http://localhost/store/people/relative")) in graph
+    listed = writer.get(
+        "/store", query_string={"graph": "http://localhost" + path}, headers={"Accept": "text/turtle"}
+    )
+    assert len(parse(listed.data, "turtle")) == 3
+    assert writer.get(path + "?default").status_code == 400
+    assert writer.delete(path, headers=bearer()).status_code == 204
+    assert writer.get(path).status_code == 404
+
+
+def _multipart(*parts: tuple[str, str, bytes]) -> tuple[bytes, str]:
+    boundary = "b0undary"
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+        f"Content-Type: {media_type}\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+        for name, media_type, data in parts
+    )
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_multipart_post_adds_every_part(writer: FlaskClient) -> None:
+    body, content_type = _multipart(
+        (
+            "a.ttl",
+            "text/turtle",
+            b"<http://example.org/s> <http://example.org/p> [ <http://example.org/q> 1 ] .",
+        ),
+        ("b.nt", "application/n-triples", b'<http://example.org/s> <http://example.org/r> "x" .\n'),
+        ("c.rdf", "application/octet-stream", b""),  # an empty part, typed by its name
+    )
+    target = {"graph": "http://example.org/g"}
+    response = writer.post(
+        "/store", query_string=target, data=body, content_type=content_type, headers=bearer()
+    )
+    assert response.status_code == 201, response.data
+    stored = parse(
+        writer.get("/store", query_string=target, headers={"Accept": "text/turtle"}).data, "turtle"
+    )
+    assert len(stored) == 3
+
+
+def test_multipart_with_a_bad_part_adds_nothing(writer: FlaskClient) -> None:
+    body, content_type = _multipart(
+        ("a.ttl", "text/turtle", b"<http://example.org/s> <http://example.org/p> 1 ."),
+        ("b.ttl", "text/turtle", b"<http://example.org/s> <http://example.org/p> ."),
+    )
+    target = {"graph": "http://example.org/g"}
+    response = writer.post(
+        "/store", query_string=target, data=body, content_type=content_type, headers=bearer()
+    )
+    assert response.status_code == 400 and b"b.ttl" in response.data
+    assert writer.get("/store", query_string=target).status_code == 404
+
+
+def test_multipart_refuses_untyped_parts_and_puts(writer: FlaskClient) -> None:
+    target = {"graph": "http://example.org/g"}
+    body, content_type = _multipart(("a.csv", "text/csv", b"a,b"))
+    response = writer.post(
+        "/store", query_string=target, data=body, content_type=content_type, headers=bearer()
+    )
+    assert response.status_code == 415 and b"a.csv" in response.data
+    field = b'--b\r\nContent-Disposition: form-data; name="field"\r\n\r\nx\r\n--b--\r\n'
+    form = writer.post(
+        "/store",
+        query_string=target,
+        data=field,
+        content_type="multipart/form-data; boundary=b",
+        headers=bearer(),
+    )
+    assert form.status_code == 400 and b"field" in form.data
+    body, content_type = _multipart(("a.ttl", "text/turtle", b""))
+    put = writer.put("/store", query_string=target, data=body, content_type=content_type, headers=bearer())
+    assert put.status_code == 415
 
 
 def test_delete_store_graph_then_404(writer: FlaskClient) -> None:
