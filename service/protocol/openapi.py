@@ -97,9 +97,10 @@ def document() -> dict[str, Any]:
         "requestBody": query_post["requestBody"],
         "responses": {"204": {"description": "Applied"}, **_errors(400, 401, 403, 413, 415)},
     }
-    rdf_body = {"required": True, "content": _content(sorted(negotiation.RDF_INPUT_TYPES))}
+    rdf_types = _content(sorted(negotiation.RDF_INPUT_TYPES))
+    rdf_body = {"required": True, "content": rdf_types}
     multipart = {"multipart/form-data": {"schema": {"type": "object"}}}  # file parts, each in an RDF type
-    multipart_body = {"required": True, "content": {**rdf_body["content"], **multipart}}
+    multipart_body = {"required": True, "content": {**rdf_types, **multipart}}
     store = {
         "get": {
             "summary": "A graph (?default or ?graph=IRI) or, with neither, the whole dataset",

@@ -437,9 +437,9 @@ def test_graph_store_protocol(server: Server, entry: Entry) -> None:
         expect = graph.value(request, HT.resp)
         codes = [str(code).removeprefix(HTS) for code in graph.objects(expect, MF.expectedStatus)]
         assert any(_status_matches(code, status) for code in codes), (method, path, status, answer[:300])
-        if (name := graph.value(expect, MF.expectedLocation)) is not None:
+        if (variable := graph.value(expect, MF.expectedLocation)) is not None:
             assert "location" in answer_headers, (method, path)
-            template[str(name)] = answer_headers["location"]
+            template[str(variable)] = answer_headers["location"]
         expected_body = graph.value(expect, HT.body)
         if expected_body is not None and method != "HEAD":
             media_type = answer_headers.get("content-type", "").split(";")[0]
