@@ -91,8 +91,9 @@ def owlapi_classpath() -> str:
     return os.pathsep.join(str(jar) for jar in jars)
 
 
-def check_profile(path: Path) -> ProfileReport:
-    """Check ``path`` (with its imports, through its catalog) against the OWL 2 DL profile.
+def check_profile(path: Path | str) -> ProfileReport:
+    """Check ``path`` (with its imports, through its catalog), or the ontology at an http(s) URL,
+    against the OWL 2 DL profile.
 
     :raises OwlApiUnavailable: Java or the OWL API is missing.
     :raises OwlApiError: the OWL API cannot load the file.

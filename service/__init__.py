@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
     """
     from rlskg.service import errors, metrics, middleware, pages, protocol
     from rlskg.service.pages.ontodocs import OntologyDocs
+    from rlskg.service.pages.release import OntologyRelease
     from rlskg.service.pages.search import LabelIndex
     from rlskg.service.protocol import description
 
@@ -89,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
         loaded=loaded,
         metrics=metrics.Metrics(),
         ontology_docs=OntologyDocs(settings.out),
+        ontology_release=OntologyRelease(settings.out),
         label_index=LabelIndex(),
         void=void,
     )

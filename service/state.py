@@ -15,6 +15,7 @@ from rlskg.service.config import Settings
 if TYPE_CHECKING:
     from rlskg.service.metrics import Metrics
     from rlskg.service.pages.ontodocs import OntologyDocs
+    from rlskg.service.pages.release import OntologyRelease
     from rlskg.service.pages.search import LabelIndex
 
 EXTENSION = "rlskg"
@@ -27,6 +28,7 @@ class ServiceState:
     loaded: bool  # a dataset was loaded (health answers 503 until then)
     metrics: Metrics
     ontology_docs: OntologyDocs  # made on first need, then kept
+    ontology_release: OntologyRelease  # the release files served at the ontology IRI, read once
     label_index: LabelIndex  # the search index, rebuilt when the version changes
     void: list[ox.Triple] = field(default_factory=list)
     descriptions: dict[tuple[str, str, str], bytes] = field(default_factory=dict)  # (URL, version, type)

@@ -3,6 +3,8 @@
 //   profile FILE      load FILE (imports resolved through catalog-v001.xml beside it, never the
 //                     network), check the import closure against the OWL 2 DL profile, print one
 //                     line per violation and the axiom counts; exit 1 if there is any violation.
+//   profile URL       the same for an ontology loaded from an http(s) IRI, as Protege's "Open from
+//                     URL" does (the OWL API's own content negotiation and redirects).
 //   save FILE OUT     load FILE and save it to OUT as Turtle, as Protege's "Save" does (the format
 //                     and prefixes it was loaded with).
 //
@@ -20,6 +22,7 @@ import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.formats.PrefixDocumentFormat;
 import org.semanticweb.owlapi.formats.TurtleDocumentFormat;
 import org.semanticweb.owlapi.io.FileDocumentSource;
+import org.semanticweb.owlapi.model.AxiomType;
 import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.OWLDocumentFormat;
 import org.semanticweb.owlapi.model.OWLEntity;
@@ -43,12 +46,16 @@ public final class OwlTool {
 
     public static void main(String[] args) {
         try {
-            if (args.length == 2 && args[0].equals("profile")) {
-                System.exit(profile(new File(args[1])));
+            if (args.length == 2 && args[0].equals("profile") && isUrl(args[1])) {
+                OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+                System.exit(profile(loadIri(manager, args[1])));
+            } else if (args.length == 2 && args[0].equals("profile")) {
+                File file = new File(args[1]);
+                System.exit(profile(load(newManager(file), file)));
             } else if (args.length == 3 && args[0].equals("save")) {
                 System.exit(save(new File(args[1]), new File(args[2])));
             }
-            System.err.println("usage: OwlTool profile FILE | OwlTool save FILE OUT");
+            System.err.println("usage: OwlTool profile FILE|URL | OwlTool save FILE OUT");
             System.exit(2);
         } catch (LoadFailure e) {
             System.out.println("ERROR\t" + oneLine(e.getMessage()));
@@ -56,8 +63,11 @@ public final class OwlTool {
         }
     }
 
-    private static int profile(File file) {
-        OWLOntology ontology = load(newManager(file), file);
+    private static boolean isUrl(String target) {
+        return target.startsWith("http://") || target.startsWith("https://");
+    }
+
+    private static int profile(OWLOntology ontology) {
         OWLProfileReport report = new OWL2DLProfile().checkOntology(ontology);
         for (OWLProfileViolation violation : report.getViolations()) {
             Object expression = violation.getExpression();
@@ -70,6 +80,9 @@ public final class OwlTool {
         System.out.println("STAT\taxioms\t" + ontology.getAxiomCount(Imports.EXCLUDED));
         System.out.println("STAT\tlogical axioms\t" + ontology.getLogicalAxiomCount(Imports.EXCLUDED));
         System.out.println("STAT\taxioms with imports\t" + ontology.getAxiomCount(Imports.INCLUDED));
+        System.out.println("STAT\tclasses\t" + ontology.getClassesInSignature(Imports.EXCLUDED).size());
+        System.out.println("STAT\tequivalent classes axioms\t"
+            + ontology.getAxiomCount(AxiomType.EQUIVALENT_CLASSES, Imports.EXCLUDED));
         return report.isInProfile() ? 0 : 1;
     }
 
@@ -101,6 +114,14 @@ public final class OwlTool {
                 new FileDocumentSource(file, new TurtleDocumentFormat()), config);
         } catch (OWLException | RuntimeException e) {
             throw new LoadFailure("cannot load " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static OWLOntology loadIri(OWLOntologyManager manager, String url) {
+        try {
+            return manager.loadOntology(IRI.create(url));
+        } catch (OWLException | RuntimeException e) {
+            throw new LoadFailure("cannot load " + url + ": " + e.getMessage());
         }
     }
 

@@ -3,17 +3,23 @@ document negotiates HTML (a page), Turtle, JSON-LD, RDF/XML or N-Triples (the de
 
 ``/ontology/Leg`` -> 303 -> ``/doc/ontology/Leg`` (or ``/doc/ontology/Leg.ttl``, ``.jsonld``,
 ``.rdf``, ``.nt``, ``.html`` to choose without Accept). The ontology IRI ``/ontology`` gives its
-pyLODE documentation to browsers and the ontology graph to programs. Unknown IRIs are 404.
+pyLODE documentation to browsers and the ontology release to programs (release.py), as do
+``/ontology.owl`` (``.rdf``, ``.xml``, ``.ttl``, ``.jsonld``, ``.nt``) and the versionIRI.
+Unknown IRIs are 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
+from rdflib.namespace import VOID
 
-from rlskg.graph.stores import ResultFormats
-from rlskg.ontology.namespaces import GRAPH, PREFIXES
+from rlskg.ontology.namespaces import BASE, DATASET_IRI, FOAF, PREFIXES, SD
+from rlskg.ontology.release import RELEASE_NAME
 from rlskg.service import errors
+from rlskg.service.pages import release
 from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_ontology, load_query
 from rlskg.service.pages.diagram import Diagram, Node, layout
 from rlskg.service.pages.view import Page, add_hierarchy, build_page
@@ -49,16 +55,17 @@ def wants_html(accept_header: str | None) -> bool:
     return html > 0 and html >= rdf
 
 
-def document_type(suffix: str | None) -> str:
-    """The media type of a document: the suffix's, else HTML or the best RDF format by Accept."""
+def document_type(suffix: str | None, formats: tuple[negotiation.Format, ...] = DOC_FORMATS) -> str:
+    """The media type of a document: the suffix's, else HTML or the best of ``formats`` by Accept
+    (the first of them when Accept says nothing)."""
     if suffix is not None:
         return SUFFIXES[suffix]
     header = request.headers.get("Accept")
     if wants_html(header):
         return HTML
-    ranked = negotiation.negotiate(header, None, DOC_FORMATS).graph
+    ranked = negotiation.negotiate(header, None, formats).graph
     if not ranked:
-        errors.not_acceptable(f"a document is available as text/html, {negotiation.supported(DOC_FORMATS)}")
+        errors.not_acceptable(f"a document is available as text/html, {negotiation.supported(formats)}")
     return ranked[0]
 
 
@@ -103,31 +110,60 @@ def document(path: str) -> Response:
     iri = iri_for(stem)
     if iri is None:
         return not_found(None)
-    media_type = document_type(suffix)
+    # The ontology: RDF/XML first when the client says nothing, as OWL tools expect.
+    media_type = document_type(suffix, release.FORMATS if is_ontology(iri) else DOC_FORMATS)
+    response = _validated(
+        media_type, lambda: _ontology(media_type) if is_ontology(iri) else _resource(iri, media_type)
+    )
+    if response.status_code in (200, 304):  # where to query the rest: for link-following clients
+        endpoint = url_for("sparql.sparql", _external=True)
+        response.headers.add("Link", f'<{endpoint}>; rel="{SD}endpoint"')
+        response.headers.add("Link", f'<{DATASET_IRI}>; rel="{VOID}inDataset"')
+    return response
+
+
+def _validated(media_type: str, make: Callable[[], Response]) -> Response:
+    """``make()``'s response with an ETag and Cache-Control, or 304 when the client has it."""
     current = state()
     validator = conditional.ReadValidator(
         request, current.store.version, current.settings.cache_max_age, media_type
     )
     if (cached := validator.not_modified()) is not None:
         return cached
-    response = _ontology(media_type) if is_ontology(iri) else _resource(iri, media_type)
+    response = make()
     if response.status_code != 200:
         return response
     return validator.mark(response)
 
 
 def _ontology(media_type: str) -> Response:
-    current = state()
+    """The ontology's documentation for browsers, its release (see release.py) for programs."""
     if media_type == HTML:
         html = state().ontology_docs.html()
         return Response(html, content_type="text/html; charset=utf-8")
-    answer = current.store.get_graph(
-        str(GRAPH["ontology"]),
-        formats=ResultFormats((), (media_type,)),
-        timeout=current.settings.query_timeout,
-        max_bytes=current.settings.max_result_bytes,
-    )
-    return Response(answer.body, content_type=negotiation.content_type(answer.media_type))
+    return release.response(media_type)
+
+
+@bp.get("/ontology.<any(owl, rdf, xml, ttl, jsonld, nt):suffix>")
+def ontology_file(suffix: str) -> Response:
+    """The ontology IRI with an extension: the release in that format."""
+    media_type = release.EXTENSIONS[suffix]
+    return _validated(media_type, lambda: release.response(media_type))
+
+
+@bp.get("/ontology/releases/<version>/<name>")
+def versioned(version: str, name: str) -> Response:
+    """The versionIRI (``.../releases/<date>/rls.owl``) and the same release's other formats."""
+    stem, _, suffix = name.rpartition(".")
+    served = state().ontology_release.version_iri()
+    if (
+        stem != RELEASE_NAME
+        or suffix not in release.EXTENSIONS
+        or served != f"{BASE}ontology/releases/{version}/rls.owl"
+    ):
+        return not_found(f"{BASE}ontology/releases/{version}/{name}")
+    media_type = release.EXTENSIONS[suffix]
+    return _validated(media_type, lambda: release.response(media_type))
 
 
 def _resource(iri: str, media_type: str) -> Response:
@@ -139,6 +175,13 @@ def _resource(iri: str, media_type: str) -> Response:
     if media_type != HTML:
         fmt = ox.RdfFormat.from_media_type(media_type)
         assert fmt is not None, media_type  # DOC_FORMATS holds only formats Oxigraph writes
+        # The document itself: what it is about, and the dataset it is part of (VoID's way).
+        doc = ox.NamedNode(request.base_url)
+        triples = [
+            *triples,
+            ox.Triple(doc, ox.NamedNode(f"{FOAF}primaryTopic"), ox.NamedNode(iri)),
+            ox.Triple(doc, ox.NamedNode(f"{VOID}inDataset"), ox.NamedNode(DATASET_IRI)),
+        ]
         data = ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
         return Response(data, content_type=negotiation.content_type(media_type))
     page = build_page(iri, triples)

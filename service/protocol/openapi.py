@@ -12,6 +12,7 @@ bp = Blueprint("openapi", __name__)
 
 _SOLUTIONS = [f.media_type for f in negotiation.SOLUTION_FORMATS]
 _GRAPHS = [f.media_type for f in negotiation.GRAPH_FORMATS]
+_RELEASE = ["application/rdf+xml", "text/turtle", "application/ld+json", "application/n-triples"]
 
 
 def _param(name: str, where: str, text: str, *, repeat: bool = False) -> dict[str, Any]:
@@ -201,6 +202,26 @@ def _pages() -> dict[str, Any]:
             }
         },
         "/ontology": {"get": {"summary": "The ontology IRI", "responses": see_other}},
+        "/ontology.{suffix}": {
+            "get": {
+                "summary": "The ontology release in one format (what OWL tools load)",
+                "parameters": [_param("suffix", "path", "owl, rdf or xml (RDF/XML), ttl, jsonld or nt")],
+                "responses": {"200": {"description": "The release", "content": _content(_RELEASE)}},
+            }
+        },
+        "/ontology/releases/{version}/{name}": {
+            "get": {
+                "summary": "The versionIRI (rls.owl) and the same release in other formats (rls.ttl, ...)",
+                "parameters": [
+                    _param("version", "path", "The release's date, as in owl:versionIRI"),
+                    _param("name", "path", "rls.owl, rls.ttl, rls.jsonld or rls.nt"),
+                ],
+                "responses": {
+                    "200": {"description": "The release", "content": _content(_RELEASE)},
+                    "404": {"description": "Not the version served"},
+                },
+            }
+        },
         "/ontology/{name}": {"get": {"summary": "A term IRI", "parameters": [name], "responses": see_other}},
         "/id/{kind}/{name}": {
             "get": {

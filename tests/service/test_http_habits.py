@@ -140,7 +140,8 @@ def test_get_openapi_describes_every_route(app: Flask, client: FlaskClient) -> N
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # OpenAPI: /doc/<path:path> is /doc/{path}
+        # OpenAPI: /doc/<path:path> is /doc/{path}, /ontology.<any(owl, ttl):suffix> is /ontology.{suffix}
+        path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", rule.rule)
         assert path in document["paths"], rule.rule
         described = set(document["paths"][path])
         assert {m.lower() for m in rule.methods or ()} - {"head", "options"} <= described, rule.rule

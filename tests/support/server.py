@@ -179,11 +179,11 @@ def running_process(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def start(*options: str, data: Path = SERVICE_DATA) -> Server:
-    """`rlskg serve --data tests/data/service-mini.trig` (or ``data``) with ``options``, on a free
-    port, once it answers /health (30 s at most)."""
+def start(*options: str, data: Path | None = SERVICE_DATA) -> Server:
+    """`rlskg serve --data tests/data/service-mini.trig` (or ``data``; None for no ``--data``, as
+    with ``--out``) with ``options``, on a free port, once it answers /health (30 s at most)."""
     port = free_port()
-    command = [sys.executable, "-m", "rlskg", "serve", "--data", str(data)]
+    command = [sys.executable, "-m", "rlskg", "serve", *(("--data", str(data)) if data is not None else ())]
     env = {**os.environ, "RLSKG_ACCESS_LOG": "false"}
     process, seconds = start_process(
         [*command, "--port", str(port), *options],

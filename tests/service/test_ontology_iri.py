@@ -1,0 +1,89 @@
+"""The ontology IRI on a real `rlskg serve --out BUILD`, loaded as OWL tools load it: the OWL API
+(Protege's library) and owlready2 fetch the URL and must get the release, blank nodes and all, not
+the store's skolemised copy (which the OWL API found outside OWL 2 DL and owlready2 could not
+read)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import owlready2
+import pytest
+
+from rlskg.ontology.owlapi import check_profile
+from tests.support.server import Server, start, stop
+
+pytestmark = [pytest.mark.server, pytest.mark.reasoner]
+VERSION_PATH = "/ontology/releases/2026-11-22/rls.owl"
+
+
+@pytest.fixture(scope="module")
+def server(built_dataset: Path) -> Iterator[Server]:
+    running = start("--out", str(built_dataset), data=None)
+    try:
+        yield running
+    finally:
+        stop(running)
+
+
+def url(server: Server, path: str) -> str:
+    return f"http://127.0.0.1:{server.port}{path}"
+
+
+def test_a_client_that_states_no_preference_gets_the_release_in_rdfxml(
+    server: Server, built_dataset: Path
+) -> None:
+    status, headers, _ = server.request("GET", "/ontology")
+    assert status == 303 and headers["location"] == "/doc/ontology"
+    status, headers, body = server.request("GET", "/doc/ontology")
+    assert status == 200 and headers["content-type"] == "application/rdf+xml"
+    assert body == (built_dataset / "ontology" / "rls.owl").read_bytes()
+    assert b"/.well-known/genid/" not in body
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type", "file"),
+    [
+        ("/ontology.owl", "application/rdf+xml", "rls.owl"),
+        ("/ontology.rdf", "application/rdf+xml", "rls.owl"),
+        ("/ontology.xml", "application/rdf+xml", "rls.owl"),
+        ("/ontology.ttl", "text/turtle", "rls.ttl"),
+        ("/ontology.jsonld", "application/ld+json", "rls.jsonld"),
+        (VERSION_PATH, "application/rdf+xml", "rls.owl"),
+        (VERSION_PATH.replace(".owl", ".ttl"), "text/turtle", "rls.ttl"),
+    ],
+)
+def test_each_form_of_the_ontology_iri_is_a_release_file(
+    server: Server, built_dataset: Path, path: str, media_type: str, file: str
+) -> None:
+    status, headers, body = server.request("GET", path)
+    assert status == 200 and headers["content-type"].split(";")[0] == media_type
+    assert body == (built_dataset / "ontology" / file).read_bytes()
+
+
+def test_another_version_is_not_served(server: Server) -> None:
+    status, _, _ = server.request("GET", "/ontology/releases/2001-01-01/rls.owl")
+    assert status == 404
+
+
+@pytest.mark.parametrize("path", ["/ontology", VERSION_PATH])
+def test_the_owl_api_loads_the_ontology_iri_as_the_release(
+    server: Server, built_dataset: Path, path: str
+) -> None:
+    served = check_profile(url(server, path))
+    released = check_profile(built_dataset / "ontology" / "rls.ttl")
+    assert served.in_profile, served.violations[:5]
+    assert served.stats["classes"] == released.stats["classes"] > 200
+    assert served.stats["equivalent classes axioms"] == released.stats["equivalent classes axioms"] > 10
+    assert served.stats["logical axioms"] == released.stats["logical axioms"]
+
+
+def test_owlready2_loads_the_ontology_iri(server: Server, built_dataset: Path) -> None:
+    """owlready2 sends no Accept header and reads RDF/XML (or N-Triples) only."""
+    served = owlready2.World().get_ontology(url(server, "/ontology")).load()
+    released = owlready2.World().get_ontology(str(built_dataset / "ontology" / "rls.owl")).load()
+    served_classes = {c.iri for c in served.world.classes()}
+    assert len(served_classes) > 200
+    assert served_classes == {c.iri for c in released.world.classes()}
+    assert not any("/.well-known/genid/" in iri for iri in served_classes)
