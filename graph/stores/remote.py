@@ -16,6 +16,7 @@ its own work only under its own limit (``oxigraph serve --timeout-s``, Virtuoso
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,14 +82,33 @@ def accept_header(offered: Sequence[Sequence[str]]) -> str:
     return ", ".join(parts)
 
 
-def _raise_for(reply: http.Reply, url: str) -> None:
+def _raise_for(reply: http.Reply, url: str, prologue_lines: int = 0) -> None:
+    """Raise the StoreError for an error reply; its message's line numbers are the user's, not
+    those of the text sent (``prologue_lines`` longer)."""
     if reply.status < 300:
         return
-    message = reply.text() or f"HTTP {reply.status}"
+    message = _unshift(reply.text(), prologue_lines) or f"HTTP {reply.status}"
     if reply.status == 500 and "timeout" in message.lower():
         raise QueryTimeout(f"the remote store stopped the query at its time limit: {message}")
     error = STATUS_ERRORS.get(reply.status, StoreUnavailable)
     raise error(f"the remote store answered {reply.status}: {message}")
+
+
+# Where servers say a position: Oxigraph "error at 27:26", Jena "line 27, column 26", Virtuoso "line 27:".
+_POSITION = re.compile(r"(?<=\bat )(\d+)(?=:\d)|(?<=\b[Ll]ine )(\d+)")
+
+
+def _unshift(message: str, lines: int) -> str:
+    """``message`` with the line numbers of positions moved ``lines`` up.
+
+    >>> _unshift("error at 2:26: expected one of LATERAL, SERVICE, [_]", 1)
+    'error at 1:26: expected one of LATERAL, SERVICE, [_]'
+    >>> _unshift("Encountered '}' at line 2, column 9.", 1)
+    "Encountered '}' at line 1, column 9."
+    """
+    if not lines:
+        return message
+    return _POSITION.sub(lambda m: str(max(int(m.group()) - lines, 1)), message)
 
 
 def _kind(media_type: str, body: bytes) -> ResultKind:
@@ -113,7 +133,7 @@ class RemoteStore:
         self.query_url = query_url
         self.update_url = update_url
         self._access = access or RemoteAccess()
-        self._prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+        self._prefixes = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in (prefixes or {}).items())
         self._server: str | None = None  # the remote's Server header, once seen
         self._writes = 0
         self._stats: tuple[float, StoreStats] | None = None
@@ -138,24 +158,39 @@ class RemoteStore:
         dataset: QueryDataset = DEFAULT_DATASET,
         timeout: float | None = None,
         max_bytes: int | None = None,
-        base_iri: str | None = None,  # the remote resolves relative IRIs by its own rules
+        base_iri: str | None = None,
     ) -> Answer:
-        params = [("query", self._prologue + sparql), *self._dataset_params(dataset)]
-        reply = self._post(params, accept_header([formats.solutions, formats.graph]), timeout, max_bytes)
+        text, lines = self._with_prologue(sparql, base_iri)
+        params = [("query", text), *self._dataset_params(dataset)]
+        reply = self._post(
+            params, accept_header([formats.solutions, formats.graph]), timeout, max_bytes, lines
+        )
         media_type = reply.media_type
         if media_type not in (*formats.solutions, *formats.graph):
             shown = media_type or "no media type"
             raise NotAcceptable(f"the remote store answered {shown}, not a media type asked for")
         return Answer(reply.body, media_type, _kind(media_type, reply.body))
 
+    def _with_prologue(self, sparql: str, base_iri: str | None) -> tuple[str, int]:
+        """``sparql`` after the base IRI and the service's prefixes, all on one line of their own
+        (a prologue may repeat a prefix: the text's own declarations win), and how many lines
+        that adds."""
+        prologue = " ".join(filter(None, (f"BASE <{base_iri}>" if base_iri else "", self._prefixes)))
+        return (f"{prologue}\n{sparql}", 1) if prologue else (sparql, 0)
+
     def _post(
-        self, params: list[tuple[str, str]], accept: str, timeout: float | None, max_bytes: int | None
+        self,
+        params: list[tuple[str, str]],
+        accept: str,
+        timeout: float | None,
+        max_bytes: int | None,
+        prologue_lines: int = 0,
     ) -> http.Reply:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         body = urlencode(params).encode()
         reply = self._request(self.query_url, body, headers, timeout, max_bytes)
         self._server = reply.headers.get("server", "")
-        _raise_for(reply, self.query_url)
+        _raise_for(reply, self.query_url, prologue_lines)
         return reply
 
     def _request(
@@ -207,9 +242,9 @@ class RemoteStore:
         if self.update_url is None:
             raise EvaluationError("this remote store is read-only: give its update URL after a comma")
         headers = {"Content-Type": "application/sparql-update"}
-        body = (self._prologue + sparql).encode()
-        reply = self._request(self.update_url, body, headers, CONTROL_TIMEOUT, None)
-        _raise_for(reply, self.update_url)
+        text, lines = self._with_prologue(sparql, base_iri)
+        reply = self._request(self.update_url, text.encode(), headers, CONTROL_TIMEOUT, None)
+        _raise_for(reply, self.update_url, lines)
         self._writes += 1
         self._stats = None
 

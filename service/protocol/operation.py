@@ -8,6 +8,9 @@ a ``query`` beside an ``update`` is caught wherever it sits.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote_to_bytes
@@ -16,6 +19,7 @@ import pyoxigraph as ox
 from flask import Request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
+from rlskg.graph.stores import QuerySyntaxError
 from rlskg.service import errors
 from rlskg.service.guard.lexical import DatasetConflict, with_using
 
@@ -26,6 +30,43 @@ UPDATE_TYPE = "application/sparql-update"
 TEXT_PARAMETERS = frozenset(
     {"query", "update", "default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
 )
+
+
+# Oxigraph's message for an undeclared prefix, which goes on to list ~600 bytes of character ranges.
+_UNKNOWN_PREFIX = re.compile(r"error at (\d+):(\d+): expected one of Prefix not found\b.*", re.DOTALL)
+_PREFIXED_NAME_END = re.compile(r"([^\s{}()<>\[\];,:'\"]*):[^\s{}()<>\[\];,'\"]*$")
+
+
+def readable(message: str, text: str) -> str:
+    """A parser's message in words a user can act on: an undeclared prefix is named.
+
+    >>> message = "error at 1:18: expected one of Prefix not found, ['%'], ['-' | '0' ..= '9']"
+    >>> readable(message, "ASK { ?s ex.1:bar ?o }")
+    "error at 1:18: unknown prefix 'ex.1:' (declare it: PREFIX ex.1: <...>)"
+    >>> readable("error at 1:26: expected one of LATERAL, SERVICE, [_]", "SELECT ?s WHERE { ?s ?p }")
+    'error at 1:26: expected one of LATERAL, SERVICE, [_]'
+    """
+    found = _UNKNOWN_PREFIX.search(message)
+    if found is None:
+        return message
+    line, column = int(found.group(1)), int(found.group(2))
+    lines = text.splitlines()
+    before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+    name = _PREFIXED_NAME_END.search(before)
+    if name is None:
+        return message[: found.start()] + f"error at {line}:{column}: unknown prefix"
+    prefix = name.group(1)
+    hint = f"unknown prefix '{prefix}:' (declare it: PREFIX {prefix}: <...>)"
+    return message[: found.start()] + f"error at {line}:{column}: {hint}"
+
+
+@contextmanager
+def readable_syntax_errors(text: str) -> Iterator[None]:
+    """Re-raise a store's QuerySyntaxError about ``text`` with a readable message."""
+    try:
+        yield
+    except QuerySyntaxError as error:
+        raise QuerySyntaxError(readable(str(error), text)) from None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from rlskg.graph.stores import EvaluationError, QueryDataset
 from rlskg.service import errors, guard, metrics
 from rlskg.service.guard.lexical import Scan
 from rlskg.service.protocol import conditional, description, negotiation, update
-from rlskg.service.protocol.operation import Operation, read_operation
+from rlskg.service.protocol.operation import Operation, read_operation, readable_syntax_errors
 from rlskg.service.state import state
 
 bp = Blueprint("sparql", __name__)
@@ -72,7 +72,7 @@ def answer_query(operation: Operation) -> Response:
     # A refused target goes to an evaluator without a network all the same: its parser says 400
     # for a malformed text, SERVICE SILENT yields no rows as SPARQL says, and a SERVICE call that
     # fails to connect is then refused for what it is (403).
-    with metrics.store_timer():
+    with metrics.store_timer(), readable_syntax_errors(operation.text):
         try:
             result = current.store.query(
                 operation.text,

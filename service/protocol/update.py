@@ -20,7 +20,7 @@ from flask import Blueprint, Response, request
 
 from rlskg.service import errors, guard, metrics
 from rlskg.service.protocol import auth
-from rlskg.service.protocol.operation import Operation, read_operation
+from rlskg.service.protocol.operation import Operation, read_operation, readable_syntax_errors
 from rlskg.service.state import state
 
 bp = Blueprint("update", __name__)
@@ -48,12 +48,13 @@ def apply(operation: Operation) -> Response:
         # Read by a parser without a network first: a malformed update is a 400 whatever it names.
         check_syntax = getattr(current.store, "check_update_syntax", None)
         if check_syntax is not None:
-            check_syntax(operation.text, base_iri=request.base_url)
+            with readable_syntax_errors(operation.text):
+                check_syntax(operation.text, base_iri=request.base_url)
         errors.forbidden(refused)
     # Counted only for an update that names no graph: a count of a large store costs time.
     names_graph = NAMES_A_GRAPH.search(operation.text) is not None
     before = None if names_graph else current.store.stats().triples
-    with metrics.store_timer():
+    with metrics.store_timer(), readable_syntax_errors(operation.text):
         current.store.update(
             operation.text, timeout=current.settings.query_timeout, base_iri=request.base_url
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,24 @@ def test_protocol_dataset_is_forwarded(
     )
     health = app.test_client().get("/health")
     assert health.status_code == 200 and health.json is not None and health.json["triples"] == union
+
+
+@pytest.mark.server
+def test_error_positions_and_relative_iris_are_the_users_own(
+    make_app: Callable[..., Flask], oxigraph_server: OxigraphServer
+) -> None:
+    """The service's prefixes go before the text on one line, and positions in the remote's
+    message are moved back by it: the user reads the line and column of what they sent."""
+    client = make_app(STORE=oxigraph_server.spec).test_client()
+    embedded = make_app().test_client()  # the same engine in-process, with no prologue
+    for query in ("SELECT ?s WHERE { ?s ?p }", "SELECT ?s\nWHERE {\n ?s ?p }"):
+        remote = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
+        local = embedded.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
+        assert remote.status_code == local.status_code == 400
+        position = re.search(r"error at \d+:\d+", local.json["error"]["message"])
+        assert position is not None and position.group() in remote.json["error"]["message"], remote.json
+    answer = client.get("/sparql", query_string={"query": "SELECT (<x> AS ?x) {}"}, headers=CSV)
+    assert answer.data.decode().splitlines()[1] == "http://localhost/x"  # resolved against the endpoint
 
 
 @pytest.mark.server
