@@ -47,7 +47,12 @@ lint: install  ## ruff
 typecheck: install  ## mypy --strict
 	$(BIN)/mypy
 
-pytest: system-deps install  ## the test suite
+# The JavaScript SPARQL clients that tests/clients drives (npm ci of tests/clients/js/package-lock.json).
+CLIENTS_JS := tests/clients/js/node_modules/.package-lock.json
+$(CLIENTS_JS): tests/clients/js/package.json tests/clients/js/package-lock.json
+	bash scripts/client-tests
+
+pytest: system-deps install $(CLIENTS_JS)  ## the test suite
 	$(BIN)/pytest
 
 test: lint typecheck pytest  ## everything CI runs

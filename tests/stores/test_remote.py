@@ -58,6 +58,7 @@ def test_error_positions_and_relative_iris_are_the_users_own(
         remote = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
         local = embedded.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
         assert remote.status_code == local.status_code == 400
+        assert remote.json is not None and local.json is not None
         position = re.search(r"error at \d+:\d+", local.json["error"]["message"])
         assert position is not None and position.group() in remote.json["error"]["message"], remote.json
     answer = client.get("/sparql", query_string={"query": "SELECT (<x> AS ?x) {}"}, headers=CSV)
