@@ -31,7 +31,7 @@ from rlskg.graph.stores import (
     parse_spec,
 )
 from rlskg.graph.stores.sandbox import sandbox_available
-from rlskg.service import guard
+from rlskg.service import guard, metrics
 from rlskg.service.config import Settings, load_config
 from rlskg.service.guard import xml_entities
 from rlskg.service.table import render_table
@@ -187,11 +187,16 @@ def serve_command(
         f"evaluators {network})",
         err=True,
     )
+    metrics_folder: str | None = None
+    if workers > 1:  # so that a scrape of any worker shows them all
+        metrics_folder = tempfile.mkdtemp(prefix="rlskg-metrics-")
+        metrics.share_across_workers(metrics_folder)
     try:
         serve.run(shared, config, host, port, workers, threads)
     finally:
-        if journal_folder is not None:
-            shutil.rmtree(journal_folder, ignore_errors=True)
+        for scratch in (journal_folder, metrics_folder):
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _describe(store: Store) -> str:

@@ -3,8 +3,10 @@
 Views leave what only they know (time in the store, the query, a store error) in the WSGI environ
 under ``rlskg.*`` keys (Werkzeug's convention, e.g. ``werkzeug.profiler``); the outermost WSGI
 wrapper, ``rlskg.service.middleware.observer``, reads them once the answer is sent. Each app has
-its own registry, so tests and workers never share counters; with several worker processes each
-reports its own figures (label ``worker``, the process id).
+its own registry, so tests never share counters. Each worker reports its own figures (label
+``worker``, the process id); when a server runs several, ``share_across_workers`` has them written
+to memory-mapped files that /metrics in any worker reads together (prometheus_client's
+multiprocess mode), so that every scrape shows every worker.
 """
 
 from __future__ import annotations
@@ -13,16 +15,26 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import request
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 STORE_MS, QUERY_TEXT, STORE_ERROR, ROUTE = "rlskg.store_ms", "rlskg.query", "rlskg.store_error", "rlskg.route"
 # Methods that keep their own label; any other token a client sends as a method is counted as
 # "other", or each invented name would add a series that lives as long as the worker.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"})
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's name for the files' folder
 CACHE = (
     "rlskg.cache"  # "hit", or "miss" for a shareable answer made afresh (service.middleware.response_cache)
 )
@@ -61,7 +73,11 @@ class Metrics:
             registry=self.registry,
         )
         self.in_flight = Gauge(
-            "rlskg_http_requests_in_flight", "Requests being answered", ["worker"], registry=self.registry
+            "rlskg_http_requests_in_flight",
+            "Requests being answered",
+            ["worker"],
+            registry=self.registry,
+            multiprocess_mode="livesum",  # across workers: those alive only
         ).labels(self.worker)
         self.timeouts = Counter(
             "rlskg_query_timeouts", "Queries stopped at the time limit", ["worker"], registry=self.registry
@@ -87,6 +103,28 @@ class Metrics:
             self._children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+
+def share_across_workers(folder: str) -> None:
+    """Have the metrics of every process forked from now on written to files in ``folder``, for
+    ``exposition`` to read together. Called in a server's main process, before its workers fork."""
+    os.environ[MULTIPROCESS_DIR] = folder
+    # prometheus_client picks how values are kept when it is imported, which came first here.
+    values.ValueClass = values.get_value_class()
+
+
+def exposition(registry: CollectorRegistry) -> bytes:
+    """The Prometheus text of ``registry``, or of every worker's files under multiprocess mode."""
+    folder = os.environ.get(MULTIPROCESS_DIR)
+    if not folder:
+        return generate_latest(registry)
+    for path in Path(folder).glob("gauge_live*_*.db"):  # a worker that died: its gauges no longer count
+        pid = int(path.stem.rsplit("_", 1)[1])
+        if not Path(f"/proc/{pid}").exists():
+            multiprocess.mark_process_dead(pid, folder)
+    combined = CollectorRegistry()
+    multiprocess.MultiProcessCollector(combined, folder)  # type: ignore[no-untyped-call]
+    return generate_latest(combined)
 
 
 def note_route() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from rlskg.service import metrics
 from rlskg.service.state import state
 
 bp = Blueprint("ops", __name__)
@@ -27,8 +28,8 @@ def health() -> Response:
 
 
 @bp.get("/metrics")
-def metrics() -> Response:
+def prometheus() -> Response:
     """Prometheus text format."""
-    response = Response(generate_latest(state().metrics.registry), content_type=CONTENT_TYPE_LATEST)
+    response = Response(metrics.exposition(state().metrics.registry), content_type=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -109,3 +109,29 @@ def test_serve_stops_with_its_children() -> None:
                 os.kill(pid, signal.SIGKILL)
     assert len(children) == 6  # two workers, each with two evaluators
     assert survivors == []
+
+
+def _health_requests(server: Server) -> tuple[float, set[str]]:
+    """The /health requests counted by a scrape of /metrics, summed over workers, and the workers."""
+    status, _, body = server.request("GET", "/metrics")
+    assert status == 200
+    total, workers = 0.0, set()
+    for line in body.decode().splitlines():
+        if line.startswith("rlskg_http_requests_total{") and 'route="/health"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+            workers.add(line.split('worker="', 1)[1].split('"', 1)[0])
+    return total, workers
+
+
+def test_metrics_show_every_worker_in_every_scrape() -> None:
+    """With two workers, each scrape (answered by either) counts the requests both answered."""
+    running = start("--workers", "2", "--threads", "2", "--evaluators", "1")
+    try:
+        before, _ = _health_requests(running)
+        for _ in range(40):
+            assert running.request("GET", "/health")[0] == 200
+        scrapes = [_health_requests(running) for _ in range(6)]
+    finally:
+        stop(running)
+    assert all(total - before == 40 for total, _ in scrapes), (before, scrapes)
+    assert any(len(workers) == 2 for _, workers in scrapes)  # both answered some
