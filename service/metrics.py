@@ -121,7 +121,7 @@ def exposition(registry: CollectorRegistry) -> bytes:
     for path in Path(folder).glob("gauge_live*_*.db"):  # a worker that died: its gauges no longer count
         pid = int(path.stem.rsplit("_", 1)[1])
         if not Path(f"/proc/{pid}").exists():
-            multiprocess.mark_process_dead(pid, folder)
+            multiprocess.mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]
     combined = CollectorRegistry()
     multiprocess.MultiProcessCollector(combined, folder)  # type: ignore[no-untyped-call]
     return generate_latest(combined)
