@@ -110,7 +110,7 @@ def share_across_workers(folder: str) -> None:
     ``exposition`` to read together. Called in a server's main process, before its workers fork."""
     os.environ[MULTIPROCESS_DIR] = folder
     # prometheus_client picks how values are kept when it is imported, which came first here.
-    values.ValueClass = values.get_value_class()
+    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
 
 
 def exposition(registry: CollectorRegistry) -> bytes:
