@@ -17,10 +17,11 @@ from flask import Blueprint, Response, request
 from rdflib.namespace import RDF, RDFS, VOID
 
 from rlskg.graph.manifest import VOID as VOID_FILE
-from rlskg.graph.stores import StoreStats
+from rlskg.graph.stores import QueryDataset, StoreStats
 from rlskg.ontology.namespaces import PREFIXES, SD
 from rlskg.service import errors
 from rlskg.service.protocol import conditional, negotiation
+from rlskg.service.protocol.operation import check_iri
 from rlskg.service.state import state
 
 bp = Blueprint("description", __name__)
@@ -41,6 +42,10 @@ FORMAT_NAMES = {
     "text/n3": "N3",
 }
 SIMPLE_ENTAILMENT = "http://www.w3.org/ns/entailment/Simple"
+DATASET_NOTE = (
+    "The dataset a query sent to this URL sees: the graphs its default-graph-uri and named-graph-uri "
+    "name, in place of the union of all graphs."
+)
 UNION_NOTE = (
     "The default graph of a query that names no dataset (no FROM, no default-graph-uri) is the "
     "union of all graphs of the store; GRAPH reaches each named graph."
@@ -72,11 +77,22 @@ def _dataset_node(void: list[ox.Triple]) -> ox.NamedNode | ox.BlankNode:
 
 
 def describe(
-    service_iri: str, endpoint: str, stats: StoreStats, void: list[ox.Triple], writable: bool, federated: bool
+    service_iri: str,
+    endpoint: str,
+    stats: StoreStats,
+    void: list[ox.Triple],
+    writable: bool,
+    federated: bool,
+    protocol_dataset: QueryDataset | None = None,
 ) -> list[ox.Triple]:
     """The service description graph. The service is named by the URL the description was fetched
     from (``service_iri``): clients such as Comunica read ``sd:endpoint`` only off the document's
-    own subject, and find the endpoint from the service root or /service-description that way."""
+    own subject, and find the endpoint from the service root or /service-description that way.
+
+    When that URL names a dataset (``default-graph-uri``, ``named-graph-uri``), the dataset
+    described is that one, as a query sent with those parameters sees it, not the union."""
+    if protocol_dataset is not None:
+        return _with_dataset(service_iri, endpoint, stats, writable, federated, protocol_dataset)
     service, dataset = ox.NamedNode(service_iri), _dataset_node(void)
     triples: list[ox.Triple] = []
 
@@ -114,6 +130,54 @@ def describe(
     return triples + void
 
 
+def _with_dataset(
+    service_iri: str, endpoint: str, stats: StoreStats, writable: bool, federated: bool, named: QueryDataset
+) -> list[ox.Triple]:
+    """The description of a dataset-scoped endpoint URL: the service as usual, its default dataset
+    the graphs the URL names (sizes from the store's counts; a graph it lacks counts 0)."""
+    triples = [
+        t
+        for t in describe(service_iri, endpoint, stats, [], writable, federated)
+        if t.predicate != _iri(SD.defaultDataset)
+    ]
+    service, dataset = ox.NamedNode(service_iri), ox.BlankNode()
+
+    def add(s: ox.NamedNode | ox.BlankNode, p: object, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        triples.append(ox.Triple(s, _iri(p), o))
+
+    add(service, SD.defaultDataset, dataset)
+    add(dataset, RDF.type, _iri(SD.Dataset))
+    add(dataset, RDFS.comment, ox.Literal(DATASET_NOTE, language="en"))
+    default = ox.BlankNode()
+    add(dataset, SD.defaultGraph, default)
+    add(default, RDF.type, _iri(SD.Graph))
+    add(default, VOID.triples, ox.Literal(sum(stats.graphs.get(g, 0) for g in named.default_graphs)))
+    for name in named.named_graphs:
+        entry, graph = ox.BlankNode(), ox.BlankNode()
+        add(dataset, SD.namedGraph, entry)
+        add(entry, RDF.type, _iri(SD.NamedGraph))
+        add(entry, SD.name, ox.NamedNode(name))
+        add(entry, SD.graph, graph)
+        add(graph, RDF.type, _iri(SD.Graph))
+        add(graph, VOID.triples, ox.Literal(stats.graphs.get(name, 0)))
+    # Every other node of the plain description (the VoID, the union's graphs) is left out.
+    kept = {service, dataset, default} | {t.object for t in triples if t.subject == dataset}
+    kept |= {t.object for t in triples if t.subject in kept}
+    return [t for t in triples if t.subject in kept]
+
+
+def _protocol_dataset() -> QueryDataset | None:
+    """The dataset the request's URL names with default-graph-uri and named-graph-uri, if any."""
+    default = tuple(request.args.getlist("default-graph-uri"))
+    named = tuple(request.args.getlist("named-graph-uri"))
+    if not default and not named:
+        return None
+    return QueryDataset(
+        tuple(check_iri(g, "default-graph-uri") for g in default),
+        tuple(check_iri(g, "named-graph-uri") for g in named),
+    )
+
+
 def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
     fmt = ox.RdfFormat.from_media_type(media_type)
     assert fmt is not None, media_type  # DESCRIPTION_FORMATS holds only formats Oxigraph writes
@@ -121,10 +185,12 @@ def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
 
 
 def _service_iri() -> str:
-    """The URL this description was fetched from; without its query string when that is not an
-    IRI (``?[``: a browser may send it so, an IRI may not hold it)."""
+    """The URL this description was fetched from, byte for byte (its query string as sent, still
+    percent-encoded: a client matches the description's subject against the URL it fetched);
+    without its query string when that is not an IRI (``?[``: a browser may send it so)."""
+    query = request.environ.get("QUERY_STRING", "")
     try:
-        return ox.NamedNode(request.url).value
+        return ox.NamedNode(request.base_url + (f"?{query}" if query else "")).value
     except ValueError:
         return request.base_url
 
@@ -149,7 +215,13 @@ def respond() -> Response:
     if body is None:
         settings = current.settings
         graph = describe(
-            service_iri, endpoint, stats, current.void, settings.writable, bool(settings.service_allowlist)
+            service_iri,
+            endpoint,
+            stats,
+            current.void,
+            settings.writable,
+            bool(settings.service_allowlist),
+            _protocol_dataset(),
         )
         body = serialize(graph, media_type)
         if len(current.descriptions) > 64:  # a few endpoints x formats; never grows unbounded

@@ -39,6 +39,32 @@ def test_get_sparql_without_query_is_the_service_description(client: FlaskClient
     assert (service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_TSV")) in graph
 
 
+@pytest.mark.parametrize(
+    ("query", "default_triples", "named"),
+    [
+        ("default-graph-uri=https%3A%2F%2Fw3id.org%2Frlskg%2Fgraph%2Fnhs", 6, set()),
+        (
+            f"default-graph-uri={GRAPH}nhs&default-graph-uri={GRAPH}simple&named-graph-uri={GRAPH}ontology",
+            9,
+            {GRAPH + "ontology"},
+        ),
+    ],
+)
+def test_a_dataset_scoped_url_describes_its_own_dataset(
+    client: FlaskClient, query: str, default_triples: int, named: set[str]
+) -> None:
+    """/sparql?default-graph-uri=G (a Virtuoso-style endpoint URL) is described with the dataset a
+    query sent there sees, under the URL exactly as fetched (still percent-encoded)."""
+    graph = description(client, f"/sparql?{query}")
+    service = URIRef(f"http://localhost/sparql?{query}")
+    assert (service, SD.endpoint, ENDPOINT) in graph
+    dataset = graph.value(service, SD.defaultDataset)
+    assert dataset is not None and len(list(graph.objects(service, SD.defaultDataset))) == 1
+    assert graph.value(graph.value(dataset, SD.defaultGraph), VOID.triples) == Literal(default_triples)
+    assert {str(graph.value(n, SD.name)) for n in graph.objects(dataset, SD.namedGraph)} == named
+    assert (None, VOID.sparqlEndpoint, None) not in graph  # the union's VoID is not this dataset
+
+
 def test_service_description_lists_named_graphs_with_sizes(client: FlaskClient) -> None:
     graph = description(client)
     sizes = {}
