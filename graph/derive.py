@@ -1,9 +1,10 @@
 """What the build derives from the asserted graphs: the simple triples and the inferred triples.
 
 Simple triples: for every ``rls:Association`` that is not ``rls:negated true`` and whose
-``rls:claimStrength`` is not ``rls:Rejected``, the triple ``subject predicate object``, so that easy
-questions take easy queries. Hypothesised claims are kept: the association node says how strong
-each claim is, and a query that cares reads it there.
+``rls:claimStrength`` is ``rls:Established`` or ``rls:Associated``, the triple ``subject predicate
+object``, so that easy questions take easy queries. A bare triple carries no hedge, so a claim a
+source only puts forward as possible (Hypothesised) or rejects stays on its association node only,
+where its strength is read with it; the union default graph never states it as a plain fact.
 
 Inferred triples: the OWL 2 RL closure (owlrl) of ontology + sources + simple triples, less
 everything that went in. Only what a query can use is kept; owlrl's by-products, true of every
@@ -55,6 +56,7 @@ from rdflib.term import Node
 from rlskg.ontology.namespaces import GENID, RLS
 
 _Triple = tuple[Node, Node, Node]
+SIMPLE_STRENGTHS = frozenset({RLS.Established, RLS.Associated})  # what a bare triple may state
 
 BUILTIN_ANNOTATION_PROPERTIES = frozenset(
     {
@@ -90,7 +92,7 @@ def derive_simple(data: Graph) -> Graph:
     """The simple triples of the association nodes in ``data`` (see the module's docstring)."""
     simple = Graph(bind_namespaces="none")
     for association in data.subjects(RDF.type, RLS.Association):
-        if _is_negated(data, association) or (association, RLS.claimStrength, RLS.Rejected) in data:
+        if _is_negated(data, association) or data.value(association, RLS.claimStrength) not in SIMPLE_STRENGTHS:
             continue
         for s in data.objects(association, RLS.subject):
             for p in data.objects(association, RLS.predicate):

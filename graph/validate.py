@@ -9,7 +9,9 @@ Checks (``Problem.check``):
 - ``sources``: a source graph does not describe its own source node (``src:<key> a rls:Source``);
 - ``duplicates``: a triple stands in more than one named graph (Oxigraph's union default graph is a
   bag, so such a triple would be counted twice by every query that does not name its graphs);
-- ``owlrl``: what the reasoner reported as inconsistent while building.
+- ``owlrl``: what the reasoner reported as inconsistent while building;
+- ``claims:<rule>``: a claim that says more than its source, or a derived triple no firm claim
+  backs (``graph/claims.py``, the rules in ``graph/claim-rules/``).
 """
 
 import warnings
@@ -22,6 +24,7 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from rlskg.graph.claims import claim_problems
 from rlskg.graph.manifest import MANIFEST, NQUADS, TRIG, VOID, Manifest, file_hash
 from rlskg.graph.sources import RESERVED_KEYS
 from rlskg.ontology.namespaces import GRAPH, PREFIXES, RLS, SH, SHAPE, SRC
@@ -56,6 +59,7 @@ def check_dataset(out_dir: Path, shapes: Path = SHAPES_FILE) -> list[Problem]:
     problems += _duplicate_problems(dataset)
     problems += [Problem("owlrl", str(out_dir / MANIFEST), message) for message in manifest.reasoner_messages]
     problems += shape_problems(_union(dataset), shapes)
+    problems += claim_problems(out_dir / NQUADS)
     return sorted(set(problems))
 
 

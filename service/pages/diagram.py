@@ -2,7 +2,10 @@
 by templates/diagram.html (so every label is escaped by Jinja).
 
 The resource sits in the middle; its neighbours stand in two columns of titled groups, each joined
-to the middle by a line coloured by what the relation does (causes, worsens, relieves...).
+to the middle by a line coloured by what the relation does (causes, worsens, relieves...) and drawn
+by how firmly a source states it: solid when established, dashed for a correlation, dotted when
+only put forward as possible. A relation a source denies or rejects is never drawn as the relation:
+it stands in a group of its own ("not: causes"), grey and crossed.
 
 >>> d = layout(Node("RLS", "/x"), [("causes", [Node("iron deficiency", "/y", "causes")])], [])
 >>> d.width, len(d.nodes), d.nodes[0].x < d.center.x
@@ -34,11 +37,24 @@ COLOURS = {
 }
 
 
+# Line patterns (SVG stroke-dasharray) by claim strength; "" is a solid line.
+DASHES = {"Established": "", "Associated": "6 3", "Hypothesised": "2 3", "denied": "1 4"}
+DENIED_COLOUR = "#bbbbbb"
+# The legend's words for each pattern.
+STYLES = {
+    "Established": "established",
+    "Associated": "correlation",
+    "Hypothesised": "possible",
+    "denied": "denied or rejected",
+}
+
+
 @dataclass(frozen=True)
 class Node:
     label: str
     href: str | None
     relation: str = ""  # the relation's local name, for the colour
+    strength: str = "Established"  # a key of DASHES: how firmly the relation is stated
 
     @property
     def short(self) -> str:
@@ -46,7 +62,13 @@ class Node:
 
     @property
     def colour(self) -> str:
+        if self.strength == "denied":
+            return DENIED_COLOUR
         return COLOURS.get(self.relation, "#999999")
+
+    @property
+    def dashes(self) -> str:
+        return DASHES.get(self.strength, "")
 
 
 @dataclass(frozen=True)
@@ -76,8 +98,14 @@ class Diagram:
     @property
     def relations(self) -> list[tuple[str, str]]:
         """The legend: (relation, colour) of the relations drawn."""
-        seen = {p.node.relation for p in self.nodes}
+        seen = {p.node.relation for p in self.nodes if p.node.strength != "denied"}
         return [(name, colour) for name, colour in COLOURS.items() if name in seen]
+
+    @property
+    def styles(self) -> list[tuple[str, str]]:
+        """The legend of line patterns drawn: (words, dasharray)."""
+        seen = {p.node.strength for p in self.nodes}
+        return [(words, DASHES[key]) for key, words in STYLES.items() if key in seen]
 
 
 Groups = list[tuple[str, list[Node]]]

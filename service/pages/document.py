@@ -199,10 +199,14 @@ def _resource(iri: str, media_type: str) -> Response:
     return Response(body, content_type="text/html; charset=utf-8")
 
 
+FIRMNESS = ("Established", "Associated", "Hypothesised", "denied")
+
+
 def neighbourhood(page: Page) -> Diagram | None:
     """The resource between what points at it (left) and what it points at (right)."""
     left: dict[str, list[Node]] = {}
     right: dict[str, list[Node]] = {}
+    firmest: dict[tuple[int, str, str | None], int] = {}  # (side, group, neighbour) -> index in its group
     for row in page.rows:
         relation = (row.predicate.iri or "").rsplit("/", 1)[-1]
         if row.object.iri == page.iri and row.subject.iri != page.iri:
@@ -211,10 +215,17 @@ def neighbourhood(page: Page) -> Diagram | None:
             side, other = right, row.object
         else:
             continue
-        nodes = side.setdefault(row.predicate.label, [])
-        node = Node(other.label, other.href, relation)
-        if node not in nodes:
+        # A denied or rejected claim is grouped apart, never under the relation it denies.
+        group = f"not: {row.predicate.label}" if row.denied else row.predicate.label
+        strength = "denied" if row.denied else (row.strength_name or "Established")
+        nodes = side.setdefault(group, [])
+        node = Node(other.label, other.href, relation, strength)
+        key = (id(side), group, other.href or other.label)
+        if key not in firmest:
+            firmest[key] = len(nodes)
             nodes.append(node)
+        elif FIRMNESS.index(strength) < FIRMNESS.index(nodes[firmest[key]].strength):
+            nodes[firmest[key]] = node  # two sources, two strengths: draw the firmer
     if page.children:
         left["subclasses"] = [Node(c.label, c.href, "subClassOf") for c in page.children]
     if page.parents:

@@ -73,6 +73,20 @@ class Row:
     figures: list[Figure] = field(default_factory=list)
     context: list[Link] = field(default_factory=list)
     comment: str = ""
+    hedge: str = ""  # the source's hedging word, for a claim put forward as possible
+    frequency: Link | None = None
+
+    @property
+    def strength_name(self) -> str:
+        """The strength's local name: Established, Associated, Hypothesised, Rejected (or "")."""
+        iri = self.strength.iri if self.strength is not None else None
+        return (iri or "").rsplit("/", 1)[-1]
+
+    @property
+    def denied(self) -> bool:
+        """Whether the source says the relation does not hold (negated) or rejects it: such a claim
+        is never shown as the relation itself."""
+        return self.negated or self.strength_name == "Rejected"
 
 
 @dataclass(frozen=True)
@@ -210,6 +224,8 @@ def _row(graph: DescriptionIndex, node: str) -> Row:
         figures=[_figure(graph, f.value) for f in graph.values(node, RLS + "hasFigure")],
         context=[graph.link(c) for c in graph.values(node, RLS + "context")],
         comment=graph.first(node, RDFS + "comment"),
+        hedge=graph.first(node, RLS + "hedge"),
+        frequency=graph.maybe_link(node, RLS + "frequency"),
     )
 
 

@@ -11,6 +11,9 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
+from rlskg.service.pages.diagram import COLOURS, DASHES, DENIED_COLOUR
+from rlskg.service.pages.document import neighbourhood
+from rlskg.service.pages.view import Link, Page, Row
 from tests.support.browser import BROWSER
 
 RLS = "https://w3id.org/rlskg/ontology/"
@@ -200,3 +203,55 @@ def test_static_yasgui_is_vendored(client: FlaskClient) -> None:
 def test_openapi_documents_the_search_api(client: FlaskClient) -> None:
     paths = client.get("/openapi.json").get_json()["paths"]
     assert "q" in str(paths["/api/search"]) and "/doc/{path}" in paths
+
+
+def _row(subject: str, predicate: str, strength: str, negated: bool = False) -> Row:
+    def term(name: str) -> Link:
+        return Link(name, f"/ontology/{name}", RLS + name)
+
+    return Row(
+        node=Link("claim"),
+        subject=term(subject),
+        predicate=term(predicate),
+        object=term("RLS"),
+        strength=term(strength),
+        source=None,
+        section="",
+        population=None,
+        negated=negated,
+    )
+
+
+def test_the_diagram_never_draws_a_denied_claim_as_its_relation() -> None:
+    """Review of issue 13: a rejected or negated claim is drawn apart (grey, dotted), never as the
+    relation it denies; the others are drawn by strength (solid, dashed, dotted), the firmest of
+    two sources' strengths where two differ."""
+    rows = [
+        _row("LegBloodVesselDisease", "causes", "Rejected"),
+        _row("Walking", "causes", "Established", negated=True),
+        _row("IronDeficiency", "causes", "Hypothesised"),
+        _row("IronDeficiency", "causes", "Established"),
+        _row("FemaleSex", "riskFactorFor", "Associated"),
+    ]
+    page = Page(RLS + "RLS", "RLS", [], [], [], [], [], [], [], rows, [])
+    diagram = neighbourhood(page)
+    assert diagram is not None
+    headings = [h.text for h in diagram.headings]
+    drawn = {(p.node.label, p.node.strength, p.node.colour, p.node.dashes) for p in diagram.nodes}
+    assert headings == ["causes", "not: causes", "riskFactorFor"]
+    assert drawn == {
+        ("IronDeficiency", "Established", COLOURS["causes"], ""),
+        ("LegBloodVesselDisease", "denied", DENIED_COLOUR, DASHES["denied"]),
+        ("Walking", "denied", DENIED_COLOUR, DASHES["denied"]),
+        ("FemaleSex", "Associated", COLOURS["riskFactorFor"], DASHES["Associated"]),
+    }
+
+
+def test_the_rls_page_shows_strength_and_denial(client: FlaskClient) -> None:
+    page = client.get("/doc/ontology/RestlessLegsSyndrome", headers={"Accept": BROWSER}).get_data(
+        as_text=True
+    )
+    assert "<strong>rejected:</strong> <s>" in page  # WebMD's rejected causes, struck through
+    assert "(the source says “may”)" in page  # a hypothesised claim's hedge
+    assert 'stroke-dasharray="2 3"' in page and 'stroke-dasharray="1 4"' in page  # possible; denied
+    assert ">not: causes" in page
