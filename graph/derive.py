@@ -92,7 +92,8 @@ def derive_simple(data: Graph) -> Graph:
     """The simple triples of the association nodes in ``data`` (see the module's docstring)."""
     simple = Graph(bind_namespaces="none")
     for association in data.subjects(RDF.type, RLS.Association):
-        if _is_negated(data, association) or data.value(association, RLS.claimStrength) not in SIMPLE_STRENGTHS:
+        strength = data.value(association, RLS.claimStrength)
+        if _is_negated(data, association) or strength not in SIMPLE_STRENGTHS:
             continue
         for s in data.objects(association, RLS.subject):
             for p in data.objects(association, RLS.predicate):

@@ -38,7 +38,8 @@ graph:ontology {
 
 def claim(name: str, subject: str, predicate: str, obj: str, strength: str, extra: str = "") -> str:
     return f"""graph:test {{ assoc:{name} a rls:Association ; rls:subject rls:{subject} ;
-        rls:predicate rls:{predicate} ; rls:object rls:{obj} ; rls:claimStrength rls:{strength} {extra} . }}"""
+        rls:predicate rls:{predicate} ; rls:object rls:{obj} ;
+        rls:claimStrength rls:{strength} {extra} . }}"""
 
 
 def found(*parts: str) -> set[tuple[str, str]]:
@@ -163,13 +164,15 @@ def test_the_simple_graph_states_only_firm_claims(claims: str, simple: str) -> N
         # review D1: a statistical relation placed under a causal one turns a correlation into a cause
         (
             claim("d1", "FemaleSex", "riskFactorFor", "RestlessLegsSyndrome", "Associated"),
-            "rls:riskFactorFor rdfs:subPropertyOf obo:RO_0003306 . obo:RO_0003306 rdfs:subPropertyOf obo:RO_0003302 .",
+            "rls:riskFactorFor rdfs:subPropertyOf obo:RO_0003306 . "
+            "obo:RO_0003306 rdfs:subPropertyOf obo:RO_0003302 .",
             "rls:FemaleSex obo:RO_0003302 rls:RestlessLegsSyndrome .",
         ),
         # review D1: a relief placed in the causes-or-contributes chain (RO:0003307 is under RO:0003302)
         (
             claim("relief", "Walking", "relieves", "RestlessLegsSyndrome", "Established"),
-            "rls:relieves rdfs:subPropertyOf obo:RO_0003307 . obo:RO_0003307 rdfs:subPropertyOf obo:RO_0003302 .",
+            "rls:relieves rdfs:subPropertyOf obo:RO_0003307 . "
+            "obo:RO_0003307 rdfs:subPropertyOf obo:RO_0003302 .",
             "rls:Walking obo:RO_0003302 rls:RestlessLegsSyndrome .",
         ),
         # review D4: the causal trunk under the statistical one
