@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from rlskg.ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, OBOINOWL, RLS
@@ -94,6 +94,13 @@ def _definition_without_source(graph: Graph) -> URIRef:
     return term
 
 
+def _duplicate_exact_match(graph: Graph) -> URIRef:
+    mapped = [t for t in own_terms(graph) if (t, SKOS.exactMatch, None) in graph]
+    unmapped = [t for t in own_terms(graph) if t not in mapped]
+    graph.add((unmapped[0], SKOS.exactMatch, _value(graph, mapped[0], SKOS.exactMatch)))
+    return unmapped[0]
+
+
 def _trailing_whitespace(graph: Graph) -> URIRef:
     term = own_terms(graph)[0]
     definition = graph.value(term, IAO_DEFINITION)
@@ -174,6 +181,7 @@ BREAKAGES: dict[str, tuple[Breakage, set[str]]] = {
     "two definitions": (_second_definition, {"multiple-definitions", "shacl"}),
     "duplicate definition": (_duplicate_definition, {"duplicate-definition"}),
     "definition without source": (_definition_without_source, {"missing-definition-source", "shacl"}),
+    "duplicate exact match": (_duplicate_exact_match, {"duplicate-exact-match"}),
     "trailing whitespace": (_trailing_whitespace, {"annotation-whitespace"}),
     "double space": (_double_space_in_synonym, {"annotation-whitespace"}),
     "tab in label": (_tab_in_label, {"label-formatting"}),
