@@ -4,11 +4,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from rlskg.ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, OBOINOWL, RLS
+from rlskg.ontology.namespaces import IAO_DEFINITION, IAO_DEFINITION_SOURCE, OBO, OBOINOWL, RLS
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.qc import (
     QC_DIR,
@@ -19,7 +19,7 @@ from rlskg.ontology.qc import (
     validate_shapes,
 )
 from rlskg.ontology.source import load_ontology, ontology_iri
-from tests.support.ontology_variants import load, own_terms, write_variant
+from tests.support.ontology_variants import BROKEN, add_term, load, own_terms, write_variant
 
 
 def test_every_query_file_parses_and_selects_entity_property_value() -> None:
@@ -167,6 +167,50 @@ def _object_property_without_domain(graph: Graph) -> URIRef:
     return term
 
 
+def _relation(graph: Graph, name: str, *parents: URIRef) -> URIRef:
+    relation = RLS[name]
+    graph.add((relation, RDF.type, OWL.ObjectProperty))
+    for parent in parents:
+        graph.add((relation, RDFS.subPropertyOf, parent))
+    return relation
+
+
+def _causal_and_statistical(graph: Graph) -> URIRef:
+    # review D1/D4: a correlation under the causal trunk
+    return _relation(graph, "brokenRiskFactorFor", OBO.RO_0002410, OBO.RO_0002610)
+
+
+def _relief_under_ameliorates(graph: Graph) -> URIRef:
+    # review D1: RO puts RO:0003307 'ameliorates condition' under RO:0003302 'causes or contributes to'
+    return _relation(graph, "brokenRelieves", OBO.RO_0003307)
+
+
+def _relief_under_correlation(graph: Graph) -> URIRef:
+    # review D1: a relief whose inverse is 'condition ameliorated by', put under a statistical relation
+    relieves = _relation(graph, "brokenRelieves", OBO.RO_0002610)
+    relieved_by = _relation(graph, "brokenRelievedBy", OBO.RO_0003310)
+    graph.add((relieves, OWL.inverseOf, relieved_by))
+    return relieves
+
+
+def _disease_relation_on_a_non_disease(graph: Graph) -> URIRef:
+    # review D3: 'disease has location' on a symptom, a finding or a mechanism
+    add_term(graph, BROKEN, "broken term")
+    restriction = BNode()
+    graph.add((restriction, RDF.type, OWL.Restriction))
+    graph.add((restriction, OWL.onProperty, OBO.RO_0004026))
+    graph.add((restriction, OWL.someValuesFrom, BROKEN))
+    graph.add((BROKEN, RDFS.subClassOf, restriction))
+    return BROKEN
+
+
+def _disease_relation_with_a_non_disease_domain(graph: Graph) -> URIRef:
+    add_term(graph, BROKEN, "broken term")
+    relation = _relation(graph, "brokenLocation", OBO.RO_0004026)
+    graph.add((relation, RDFS.domain, BROKEN))
+    return relation
+
+
 def _mapping_to_a_literal(graph: Graph) -> URIRef:
     term = own_terms(graph)[0]
     graph.add((term, URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"), Literal("MONDO:0005391")))
@@ -196,6 +240,17 @@ BREAKAGES: dict[str, tuple[Breakage, set[str]]] = {
     "no ontology": (_no_ontology_declaration, {"missing-ontology-declaration"}),
     "object property without domain": (_object_property_without_domain, {"shacl"}),
     "mapping to a literal": (_mapping_to_a_literal, {"shacl"}),
+    "causal and statistical relation": (_causal_and_statistical, {"causal-and-statistical"}),
+    "relief under ameliorates condition": (_relief_under_ameliorates, {"relief-as-cause"}),
+    "relief under a correlation": (_relief_under_correlation, {"relief-as-cause"}),
+    "disease relation on a non-disease": (
+        _disease_relation_on_a_non_disease,
+        {"disease-relation-on-non-disease"},
+    ),
+    "disease relation with a non-disease domain": (
+        _disease_relation_with_a_non_disease_domain,
+        {"disease-relation-on-non-disease"},
+    ),
 }
 
 
