@@ -6,6 +6,8 @@ The base ``https://w3id.org/rlskg/`` is mapped onto wherever the service runs: t
 
 >>> iri_for("ontology/Leg"), iri_for("id/source/nhs"), iri_for("id/nothing/x"), iri_for("ontology/a b")
 ('https://w3id.org/rlskg/ontology/Leg', 'https://w3id.org/rlskg/id/source/nhs', None, None)
+>>> iri_for(".well-known/genid/0294df26"), local_path("https://w3id.org/rlskg/.well-known/genid/0294df26")
+('https://w3id.org/rlskg/.well-known/genid/0294df26', None)
 >>> local_path("https://w3id.org/rlskg/id/source/nhs"), local_path("http://purl.obolibrary.org/obo/X")
 ('/id/source/nhs', None)
 >>> href("https://w3id.org/rlskg/ontology/Leg"), href("http://purl.obolibrary.org/obo/X"), href("data:,x")
@@ -31,6 +33,9 @@ QUERY_DIR = Path(__file__).parent / "queries"
 _LOCAL = re.compile(
     r"ontology(/[A-Za-z0-9._~-]+)?|id/(source|association|figure|population|agent|work)/[A-Za-z0-9._~-]+"
 )
+# A skolem IRI (a blank node of the sources or the ontology, named by the build): it dereferences
+# too, to the triples it stands in, but pages do not link to it as a resource of its own.
+_GENID = re.compile(r"\.well-known/genid/[A-Za-z0-9_-]+")
 GENID = BASE + ".well-known/genid/"
 UNION = QueryDataset(union_default_graph=True)
 TRIPLES = ResultFormats((), ("application/n-triples",))
@@ -39,7 +44,7 @@ SOLUTIONS = ResultFormats(("application/sparql-results+json",), ())
 
 def iri_for(path: str) -> str | None:
     """The local IRI served at ``/<path>``, or None when the path names no local IRI."""
-    return BASE + path if _LOCAL.fullmatch(path) else None
+    return BASE + path if _LOCAL.fullmatch(path) or _GENID.fullmatch(path) else None
 
 
 def local_path(iri: str) -> str | None:

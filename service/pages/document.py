@@ -99,6 +99,12 @@ def data_node(kind: str, name: str) -> Response:
     return see_other(f"id/{kind}/{name}")
 
 
+@bp.get("/.well-known/genid/<name>")
+def skolem(name: str) -> Response:
+    """A skolem IRI: 303 to the triples it stands in (describe.py)."""
+    return see_other(f".well-known/genid/{name}")
+
+
 def _split(path: str) -> tuple[str, str | None]:
     stem, dot, suffix = path.rpartition(".")
     return (stem, suffix) if dot and suffix in SUFFIXES else (path, None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rlskg.ontology.namespaces import PREFIXES
+from rlskg.ontology.namespaces import BASE, PREFIXES
 from rlskg.service.pages.describe import GENID, href, local_path
 from rlskg.service.pages.xref import xref_url
 
@@ -123,6 +123,11 @@ class Page:
         return any(t.iri == RLS + "Source" for t in self.types)
 
     @property
+    def is_blank(self) -> bool:
+        """A skolem IRI: a blank node of the sources or the ontology, named by the build."""
+        return self.iri.startswith(GENID)
+
+    @property
     def is_class(self) -> bool:
         return any(t.iri == OWL + "Class" for t in self.types)
 
@@ -177,8 +182,10 @@ class DescriptionIndex:
         if isinstance(term, ox.Literal):
             return Link(term.value)
         iri = term if isinstance(term, str) else term.value
-        if isinstance(term, ox.BlankNode) or iri.startswith(GENID):
+        if isinstance(term, ox.BlankNode):
             return Link("(anonymous class)")
+        if iri.startswith(GENID):  # a skolem IRI: its page says what it stands for
+            return Link("(anonymous class)", "/" + iri.removeprefix(BASE), iri)
         return Link(self.label(iri), href(iri), iri)
 
     def maybe_link(self, subject: str, predicate: str) -> Link | None:
@@ -265,18 +272,19 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
     """The page of ``iri`` from the triples of its description (resource-describe.rq)."""
     graph = DescriptionIndex(triples)
     own = graph.by_subject.get(iri, [])
+    blank = iri.startswith(GENID)  # its page shows the structure it is part of, links and all
     definitions = [o.value for p, o in own if p == DEFINITION]
     synonyms = sorted((SYNONYMS[p], o.value) for p, o in own if p in SYNONYMS)
     xrefs = sorted((Link(o.value, xref_url(o.value)) for p, o in own if p == XREF), key=lambda x: x.label)
     out = [
         (p, graph.link(o))
         for p, o in own
-        if p not in SHOWN_APART and not (isinstance(o, ox.NamedNode) and o.value.startswith(GENID))
+        if p not in SHOWN_APART and (blank or not (isinstance(o, ox.NamedNode) and o.value.startswith(GENID)))
     ]
     incoming = [
         (p, graph.link(s))
         for p, s in graph.by_object.get(iri, [])
-        if p not in STRUCTURAL_IN and not s.startswith(GENID) and s != iri
+        if blank or (p not in STRUCTURAL_IN and not s.startswith(GENID) and s != iri)
     ]
     rows = [
         _row(graph, subject)
@@ -287,6 +295,8 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
         key=lambda r: (r.predicate.label, r.subject.label, r.object.label, r.source.label if r.source else "")
     )
     title = graph.labels.get(iri) or graph.first(iri, DCTERMS + "title") or graph.label(iri)
+    if blank:
+        title = "anonymous node"
     return Page(
         iri=iri,
         label=title,

@@ -13,6 +13,7 @@ bp = Blueprint("openapi", __name__)
 _SOLUTIONS = [f.media_type for f in negotiation.SOLUTION_FORMATS]
 _GRAPHS = [f.media_type for f in negotiation.GRAPH_FORMATS]
 _RELEASE = ["application/rdf+xml", "text/turtle", "application/ld+json", "application/n-triples"]
+_DOCUMENT = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/n3"]
 
 
 def _param(name: str, where: str, text: str, *, repeat: bool = False) -> dict[str, Any]:
@@ -223,6 +224,67 @@ def _pages() -> dict[str, Any]:
             }
         },
         "/ontology/{name}": {"get": {"summary": "A term IRI", "parameters": [name], "responses": see_other}},
+        "/.well-known/genid/{name}": {
+            "get": {
+                "summary": "A skolem IRI (a blank node named by the build): 303 to the triples it stands in",
+                "parameters": [name],
+                "responses": see_other,
+            }
+        },
+        "/graph/{name}": {
+            "get": {
+                "summary": "A named graph's IRI: 303 to its Graph Store document /store?graph=IRI "
+                "(browsers: to its entry on /dataset)",
+                "parameters": [name],
+                "responses": see_other,
+            }
+        },
+        "/dataset": {
+            "get": {
+                "summary": "The dataset's IRI: its VoID description, with void:sparqlEndpoint and a DCAT "
+                "description of the dumps (dcat:byteSize, spdx:checksum SHA-256); HTML for browsers",
+                "parameters": [FORMAT],
+                "responses": {
+                    "200": {"description": "OK", "content": {**html, **_content(_DOCUMENT)}},
+                    "304": {"description": "Not modified"},
+                    **_errors(400, 406),
+                },
+            }
+        },
+        "/dataset/{kind}/{slug}": {
+            "get": {
+                "summary": "A VoID class or property partition of the dataset (kind: class or property)",
+                "parameters": [
+                    _param("kind", "path", "class or property"),
+                    _param("slug", "path", "rls-Association, rdfs-label, ..."),
+                    FORMAT,
+                ],
+                "responses": {
+                    "200": {"description": "OK", "content": {**html, **_content(_DOCUMENT)}},
+                    "404": {"description": "No such partition"},
+                    **_errors(406),
+                },
+            }
+        },
+        "/download/{name}": {
+            "get": {
+                "summary": "A dump the VoID names (dataset.nq, dataset.trig), with Repr-Digest (SHA-256), "
+                "or its checksum file (dataset.nq.sha256, in sha256sum's format)",
+                "parameters": [_param("name", "path", "dataset.nq, dataset.trig, dataset.nq.sha256, ...")],
+                "responses": {
+                    "200": {
+                        "description": "The file",
+                        "content": {
+                            "application/n-quads": {},
+                            "application/trig": {},
+                            "text/plain": {},
+                        },
+                    },
+                    "304": {"description": "Not modified"},
+                    "404": {"description": "No such file"},
+                },
+            }
+        },
         "/id/{kind}/{name}": {
             "get": {
                 "summary": "A data IRI (kind: source, association, figure, population, agent, work)",

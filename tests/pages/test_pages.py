@@ -147,7 +147,7 @@ def test_get_rls_page_shows_what_a_term_is(client: FlaskClient) -> None:
 
 def test_get_source_page_lists_claims_by_section_and_cited_works(client: FlaskClient) -> None:
     page = client.get("/doc/id/source/verywell", headers={"Accept": BROWSER}).get_data(as_text=True)
-    assert "Claims, by section (82)" in page
+    assert "Claims, by section (83)" in page
     assert "<h3>Multiple Sclerosis (MS)</h3>" in page
     assert 'href="https://doi.org/10.1002/14651858.CD007834.pub3"' in page
 
