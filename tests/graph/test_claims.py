@@ -77,6 +77,10 @@ def test_faithful_claims_pass() -> None:
                 "Hypothesised",
                 '; rls:hedge "may"',
             ),
+            # the source's own hedged causal hypothesis about pregnancy (Verywell: "may lead to")
+            claim(
+                "maybe", "Pregnancy", "causes", "RestlessLegsSyndrome", "Hypothesised", '; rls:hedge "may"'
+            ),
             "graph:simple { rls:FemaleSex rls:riskFactorFor rls:RestlessLegsSyndrome . }",
         )
         == set()
