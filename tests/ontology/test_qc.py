@@ -88,10 +88,30 @@ def _duplicate_definition(graph: Graph) -> URIRef:
     return second
 
 
+def _sourced_term(graph: Graph) -> URIRef:
+    """The first own term that cites a definition source (not one of the subsets that need none)."""
+    return next(t for t in own_terms(graph) if (t, IAO_DEFINITION_SOURCE, None) in graph)
+
+
 def _definition_without_source(graph: Graph) -> URIRef:
-    term = own_terms(graph)[0]
+    term = _sourced_term(graph)
     graph.remove((term, IAO_DEFINITION_SOURCE, None))
     return term
+
+
+def _ontology_as_definition_source(graph: Graph) -> URIRef:
+    # review F1: 100 terms cited the ontology itself
+    term = _sourced_term(graph)
+    iri = ontology_iri(graph)
+    assert iri is not None
+    graph.add((term, IAO_DEFINITION_SOURCE, iri))
+    return term
+
+
+def _own_term_as_definition_source(graph: Graph) -> URIRef:
+    first, second = own_terms(graph)[:2]
+    graph.add((second, IAO_DEFINITION_SOURCE, first))
+    return second
 
 
 def _duplicate_exact_match(graph: Graph) -> URIRef:
@@ -225,6 +245,8 @@ BREAKAGES: dict[str, tuple[Breakage, set[str]]] = {
     "two definitions": (_second_definition, {"multiple-definitions", "shacl"}),
     "duplicate definition": (_duplicate_definition, {"duplicate-definition"}),
     "definition without source": (_definition_without_source, {"missing-definition-source", "shacl"}),
+    "ontology as definition source": (_ontology_as_definition_source, {"self-definition-source"}),
+    "own term as definition source": (_own_term_as_definition_source, {"self-definition-source"}),
     "duplicate exact match": (_duplicate_exact_match, {"duplicate-exact-match"}),
     "trailing whitespace": (_trailing_whitespace, {"annotation-whitespace"}),
     "double space": (_double_space_in_synonym, {"annotation-whitespace"}),
@@ -264,6 +286,20 @@ def test_broken_copy_is_caught(edit_file: Path, tmp_path: Path, breakage: str) -
     problems = _run(load_ontology(copy), expected_checks, where=str(copy))
     found = {p.check for p in problems if p.subject == subject}
     assert expected_checks <= found, _explain(problems, subject)
+
+
+@pytest.mark.parametrize("subset", ["data_model", "upper_level"])
+def test_a_subset_term_needs_no_definition_source(edit_file: Path, tmp_path: Path, subset: str) -> None:
+    """Review F1: the data-model and upper-level terms are stipulated, so they cite no source; any
+    other term without one is still reported."""
+    graph = load(edit_file)
+    exempt, other = [t for t in own_terms(graph) if (t, IAO_DEFINITION_SOURCE, None) in graph][:2]
+    for term in (exempt, other):
+        graph.remove((term, IAO_DEFINITION_SOURCE, None))
+    graph.add((exempt, OBOINOWL.inSubset, RLS[subset]))
+    copy = write_variant(edit_file, tmp_path, graph)
+    problems = _run(load_ontology(copy), {"missing-definition-source", "shacl"}, where=str(copy))
+    assert {p.subject for p in problems if p.check in ("missing-definition-source", "shacl")} == {str(other)}
 
 
 def test_imported_term_without_label_is_caught(edit_file: Path, tmp_path: Path) -> None:
