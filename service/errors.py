@@ -1,7 +1,10 @@
 """Every error answer, in one place: named helpers to raise, one table for store errors, one renderer.
 
 Bodies are plain text, or JSON ``{"error": {"status", "title", "message"}}`` when the client prefers
-JSON. No body ever carries a stack trace; anything unexpected is logged and answered with a bare 500.
+JSON, or, for a browser (it names HTML and does not prefer JSON), the site's error page
+(``service/pages/templates/error.html``: the message as text, escaped, and links back into the
+site), on every route, unknown routes included. No body ever carries a stack trace; anything
+unexpected is logged and answered with a bare 500.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ import json
 import logging
 from typing import NoReturn
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, render_template, request
+from jinja2 import TemplateNotFound
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import (
     BadRequest,
@@ -88,11 +92,36 @@ def _wants_json() -> bool:
     return accept.provided and accept.quality("application/json") > accept.quality("text/plain")
 
 
+def wants_html() -> bool:
+    """A browser: it names HTML (``*/*`` does not count) and does not rank JSON above it.
+
+    A program that sends ``Accept: text/html`` alone gets the page too, which is what it asked for.
+    """
+    named = {item.split(";", 1)[0].strip().lower(): q for item, q in request.accept_mimetypes}
+    html = max(named.get("text/html", 0), named.get("application/xhtml+xml", 0))
+    return html > 0 and html >= named.get("application/json", 0)
+
+
+def _page(status: int, title: str, message: str) -> Response | None:
+    """The site's error page, or None when the app has no such template (an app without pages)."""
+    try:
+        body = render_template("error.html", status=status, title=title, message=message)
+    except TemplateNotFound:
+        return None
+    except Exception:  # an error page must never fail: the text answer instead
+        log.exception("the error page failed to render")
+        return None
+    return Response(body, status, content_type="text/html; charset=utf-8")
+
+
 def render(status: int, title: str, message: str, kind: str | None = None) -> Response:
-    """An error response in the client's preferred form (JSON or plain text). ``kind``: a store
-    error's class (QuerySyntaxError, EvaluationError, ...), in JSON, for programs that tell a
-    malformed query from one that failed to run."""
-    if _wants_json():
+    """An error response in the client's preferred form (an HTML page, JSON or plain text).
+    ``kind``: a store error's class (QuerySyntaxError, EvaluationError, ...), in JSON, for programs
+    that tell a malformed query from one that failed to run."""
+    page = _page(status, title, message) if wants_html() else None
+    if page is not None:
+        response = page
+    elif _wants_json():
         fields = {"status": status, "title": title, "message": message}
         if kind is not None:
             fields["kind"] = kind

@@ -29,6 +29,7 @@ from rlskg.service import errors
 from rlskg.service.pages import dumps
 from rlskg.service.pages.describe import href
 from rlskg.service.pages.document import DOC_FORMATS, HTML, not_found, wants_html
+from rlskg.service.pages.meta import dataset_schema
 from rlskg.service.pages.rdf import serialize
 from rlskg.service.protocol import conditional, negotiation
 from rlskg.service.state import state
@@ -268,6 +269,8 @@ def dataset() -> Response:
     body = render_template(
         "dataset.html",
         iri=DATASET_IRI,
+        canonical=request.url_root + "dataset",
+        schema=dataset_schema(model.version or None),
         void=model,
         names=NUMBERS,
         downloads=[dumps.dump(name) for name in dumps.FILES],
@@ -305,7 +308,12 @@ def partition(kind: str, slug: str) -> Response:
         if kind == "class"
         else f"SELECT ?subject ?object WHERE {{ ?subject {term} ?object }}\nLIMIT 100\n"
     )
-    body = render_template("partition.html", part=part, query_href=url_for("ui.query_page", query=sparql))
+    body = render_template(
+        "partition.html",
+        part=part,
+        query_href=url_for("ui.query_page", query=sparql),
+        canonical=request.url_root.rstrip("/") + part.path,
+    )
     return validator.mark(Response(body, content_type="text/html; charset=utf-8"))
 
 

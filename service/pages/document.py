@@ -10,18 +10,22 @@ Unknown IRIs are 404.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib.namespace import VOID
 
-from rlskg.ontology.namespaces import BASE, DATASET_IRI, FOAF, PREFIXES, SD
+from rlskg.ontology.namespaces import BASE, DATASET_IRI, FOAF, SD
 from rlskg.ontology.release import RELEASE_NAME
 from rlskg.service import errors
 from rlskg.service.pages import release
 from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_ontology, load_query
 from rlskg.service.pages.diagram import Diagram, Node, layout
+from rlskg.service.pages.meta import page_description, resource_schema
+from rlskg.service.pages.rdf import serialize
+from rlskg.service.pages.search import find
 from rlskg.service.pages.view import Page, add_hierarchy, build_page
 from rlskg.service.protocol import conditional, negotiation
 from rlskg.service.state import state
@@ -31,15 +35,20 @@ HTML = "text/html"
 DOC_FORMATS = tuple(
     f
     for f in negotiation.GRAPH_FORMATS
-    if f.media_type in ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples")
+    if f.media_type
+    in ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples", "text/n3")
 )
+N3 = "text/n3"
 SUFFIXES = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
     "rdf": "application/rdf+xml",
     "nt": "application/n-triples",
+    "n3": N3,
     "html": HTML,
 }
+# The ontology: its release files (release.py), and N3, which is the Turtle release (N3 reads Turtle).
+ONTOLOGY_FORMATS = (*release.FORMATS, *(f for f in negotiation.GRAPH_FORMATS if f.media_type == N3))
 
 
 def wants_html(accept_header: str | None) -> bool:
@@ -70,12 +79,26 @@ def document_type(suffix: str | None, formats: tuple[negotiation.Format, ...] = 
 
 
 def not_found(iri: str | None) -> Response:
-    """404: a page for browsers, the usual error body for programs."""
+    """404: a page for browsers (with the terms whose label is like the name asked for), the usual
+    error body for programs."""
     message = f"<{iri}> is not in this graph" if iri else f"{request.path} is not a resource of this graph"
     if wants_html(request.headers.get("Accept")):
-        body = render_template("not_found.html", iri=iri, message=message)
-        return Response(body, 404, content_type="text/html; charset=utf-8")
+        words = _words(request.path.rstrip("/").rsplit("/", 1)[-1])
+        body = render_template("not_found.html", iri=iri, message=message, words=words, like=find(words, 8))
+        response = Response(body, 404, content_type="text/html; charset=utf-8")
+        response.headers["Cache-Control"] = "no-store"
+        return response
     return errors.render(404, "Not Found", message)
+
+
+def _words(name: str) -> str:
+    """A local name as the words of a label: ``RestlessLegsSyndrome`` -> ``restless legs syndrome``.
+
+    >>> _words("RestlessLegsSyndrome"), _words("iron-deficiency.ttl"), _words("RLS")
+    ('restless legs syndrome', 'iron deficiency', 'rls')
+    """
+    stem = name.split(".", 1)[0].replace("-", " ").replace("_", " ")
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", stem).lower().strip()
 
 
 def see_other(path: str) -> Response:
@@ -117,7 +140,7 @@ def document(path: str) -> Response:
     if iri is None:
         return not_found(None)
     # The ontology: RDF/XML first when the client says nothing, as OWL tools expect.
-    media_type = document_type(suffix, release.FORMATS if is_ontology(iri) else DOC_FORMATS)
+    media_type = document_type(suffix, ONTOLOGY_FORMATS if is_ontology(iri) else DOC_FORMATS)
     response = _validated(
         media_type, lambda: _ontology(media_type) if is_ontology(iri) else _resource(iri, media_type)
     )
@@ -147,6 +170,9 @@ def _ontology(media_type: str) -> Response:
     if media_type == HTML:
         html = state().ontology_docs.html()
         return Response(html, content_type="text/html; charset=utf-8")
+    if media_type == N3:
+        body = state().ontology_release.body("text/turtle")
+        return Response(body, content_type=negotiation.content_type(N3))
     return release.response(media_type)
 
 
@@ -179,8 +205,6 @@ def _resource(iri: str, media_type: str) -> Response:
     if not triples:
         return not_found(iri)
     if media_type != HTML:
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        assert fmt is not None, media_type  # DOC_FORMATS holds only formats Oxigraph writes
         # The document itself: what it is about, and the dataset it is part of (VoID's way).
         doc = ox.NamedNode(request.base_url)
         triples = [
@@ -188,19 +212,24 @@ def _resource(iri: str, media_type: str) -> Response:
             ox.Triple(doc, ox.NamedNode(f"{FOAF}primaryTopic"), ox.NamedNode(iri)),
             ox.Triple(doc, ox.NamedNode(f"{VOID}inDataset"), ox.NamedNode(DATASET_IRI)),
         ]
-        data = ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
-        return Response(data, content_type=negotiation.content_type(media_type))
+        # Only the prefixes used; JSON-LD compacted with an @context (rdf.py)
+        return Response(serialize(triples, media_type), content_type=negotiation.content_type(media_type))
     page = build_page(iri, triples)
     if page.is_class:
         add_hierarchy(page, construct(current.store, "class-hierarchy", iri, *limits))
     query = bind(load_query("resource-about"), iri)
+    doc_path = request.path.rsplit(".", 1)[0] if request.path.endswith(".html") else request.path
+    canonical = request.url_root.rstrip("/") + doc_path
     body = render_template(
         "resource.html",
         page=page,
+        canonical=canonical,
+        description=page_description(page),
+        schema=resource_schema(page, canonical),
         diagram=None if page.is_source else neighbourhood(page),
         query_href=url_for("ui.query_page", query=query),
         formats=[(s, t) for s, t in SUFFIXES.items() if t != HTML],
-        doc_path=request.path.rsplit(".", 1)[0] if request.path.endswith(".html") else request.path,
+        doc_path=doc_path,
     )
     return Response(body, content_type="text/html; charset=utf-8")
 

@@ -15,6 +15,7 @@ from rlskg.ontology.namespaces import DATASET_IRI, RLS
 from rlskg.service.pages.describe import href, local_path, select
 from rlskg.service.pages.diagram import Diagram, Node, layout
 from rlskg.service.pages.document import wants_html
+from rlskg.service.pages.meta import DESCRIPTION, dataset_schema
 from rlskg.service.protocol import conditional, description
 from rlskg.service.state import state
 
@@ -98,6 +99,9 @@ def home() -> Response:
         groups=[(GROUPS[g], groups.get(g, [])) for g in GROUPS],
         rls_href=local_path(RLS_IRI),
         diagram=rls_diagram(groups),
+        canonical=request.url_root,
+        description=DESCRIPTION,
+        schema=dataset_schema(),
     )
     response = Response(body, content_type="text/html; charset=utf-8")
     return validator.mark(response)

@@ -49,4 +49,6 @@ def query_page() -> str:
         "prefixes": PREFIXES,
         "examples": [{"name": q.name, "question": q.question, "query": q.sparql} for q in examples()],
     }
-    return render_template("query.html", query=text, examples=examples(), config=config)
+    return render_template(
+        "query.html", query=text, examples=examples(), config=config, canonical=request.url_root + "query"
+    )

@@ -1,4 +1,5 @@
-"""Label search: GET /api/search?q=iron&limit=10 -> JSON [{iri, label, type, href}], and the same
+"""Label search: GET /api/search?q=iron&limit=10 -> JSON [{iri, label, type, kind, href}] (``kind``:
+what it is, in words: "condition", "drug or chemical", "source"...), and the same
 as an HTML page at /search (the home page's search box works without JavaScript).
 
 The index (every labelled local resource, with its synonyms) is read once per dataset version with
@@ -7,6 +8,7 @@ service/pages/queries/label-index.rq and matched here, so that no user text ever
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -19,6 +21,42 @@ from rlskg.service.state import state
 bp = Blueprint("search", __name__)
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
 SEPARATOR = "\u001f"
+RLS = "https://w3id.org/rlskg/ontology/"
+# What a class is, by the first of these top classes it falls under (label-index.rq), in words.
+ROOTS = {
+    RLS + "RestlessLegsSyndrome": "form of RLS",
+    RLS + "Symptom": "symptom",
+    RLS + "PathophysiologicalMechanism": "mechanism",
+    RLS + "ChemicalEntity": "drug or chemical",
+    RLS + "Intervention": "treatment",
+    RLS + "MedicalCondition": "condition",
+}
+# Types in words: OWL's own, then any other by its local name ("MedicalWebPage" -> "medical web page").
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+KINDS = {
+    "http://www.w3.org/2002/07/owl#Class": "class",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "relation",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "property",
+    "http://www.w3.org/2002/07/owl#AnnotationProperty": "annotation",
+    "http://www.w3.org/2002/07/owl#Ontology": "ontology",
+}
+
+
+def kind_of(type_iri: str, roots: tuple[str, ...] = ()) -> str:
+    """What a search result is, in words: never ``owl#Class``.
+
+    >>> kind_of(OWL_CLASS, (RLS + "MedicalCondition",)), kind_of(RLS + "Source")
+    ('condition', 'source')
+    >>> kind_of("https://schema.org/MedicalWebPage"), kind_of(OWL_CLASS), kind_of("")
+    ('medical web page', 'class', '')
+    """
+    for root, words in ROOTS.items():
+        if root in roots:
+            return words
+    if type_iri in KINDS:
+        return KINDS[type_iri]
+    local = re.split(r"[/#]", type_iri)[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
 
 
 @dataclass(frozen=True)
@@ -27,6 +65,7 @@ class IndexEntry:
     label: str
     type: str
     synonyms: tuple[str, ...]
+    kind: str = ""
 
     def rank(self, query: str) -> int | None:
         """0 best: label starts with the query; then a word of it; then anywhere; then a synonym."""
@@ -35,8 +74,8 @@ class IndexEntry:
             return 0
         if f" {query}" in f" {label}".replace("-", " "):
             return 1
-        if query in label:
-            return 2
+        if query in label or query.replace(" ", "") in label.replace(" ", "").replace("-", ""):
+            return 2  # anywhere, spaces aside ("restlesslegs" finds "restless legs syndrome")
         if any(query in s.lower() for s in self.synonyms):
             return 3
         return None
@@ -63,6 +102,7 @@ class LabelIndex:
                             r["label"],
                             r.get("type", ""),
                             tuple(filter(None, r.get("synonyms", "").split(SEPARATOR))),
+                            kind_of(r.get("type", ""), tuple(r.get("roots", "").split())),
                         )
                         for r in rows
                     ),
@@ -88,7 +128,8 @@ def find(query: str, limit: int) -> list[dict[str, str]]:
             ranked.append((rank, len(entry.label), entry, link))
     ranked.sort(key=lambda item: (item[0], item[1], item[2].label.lower()))
     return [
-        {"iri": e.iri, "label": e.label, "type": e.type, "href": link} for _, _, e, link in ranked[:limit]
+        {"iri": e.iri, "label": e.label, "type": e.type, "kind": e.kind, "href": link}
+        for _, _, e, link in ranked[:limit]
     ]
 
 

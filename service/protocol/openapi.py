@@ -328,7 +328,8 @@ def _pages() -> dict[str, Any]:
                                     "items": {
                                         "type": "object",
                                         "properties": {
-                                            k: {"type": "string"} for k in ("iri", "label", "type", "href")
+                                            k: {"type": "string"}
+                                            for k in ("iri", "label", "type", "kind", "href")
                                         },
                                     },
                                 }
@@ -354,6 +355,24 @@ def _pages() -> dict[str, Any]:
                     _param("example", "query", "A competency question's name"),
                 ],
                 "responses": {"200": {"description": "OK", "content": html}},
+            }
+        },
+        "/robots.txt": {
+            "get": {
+                "summary": "Keeps crawlers off the routes that evaluate queries; names the sitemap",
+                "responses": {"200": {"description": "OK", "content": {"text/plain": {}}}},
+            }
+        },
+        "/sitemap.xml": {
+            "get": {
+                "summary": "Every page: home, dataset, ontology docs and each resource's /doc/ page",
+                "responses": {"200": {"description": "OK", "content": {"application/xml": {}}}},
+            }
+        },
+        "/favicon.ico": {
+            "get": {
+                "summary": "The site's icon (SVG)",
+                "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}}},
             }
         },
     }

@@ -170,6 +170,7 @@ def test_get_api_search_returns_labels(client: FlaskClient) -> None:
         "iri": RLS + "Iron",
         "label": "iron",
         "type": found[0]["type"],
+        "kind": "drug or chemical",
         "href": "/ontology/Iron",
     }
     assert client.get("/api/search?q=willis-ekbom").get_json()[0]["label"] == "restless legs syndrome"

@@ -15,7 +15,7 @@
       link.textContent = result.label; // text, never HTML: labels stay escaped
       const type = document.createElement("span");
       type.className = "type";
-      type.textContent = result.type.split("/").pop();
+      type.textContent = result.kind; // "condition", "source"...: never owl#Class
       item.append(link, " ", type);
       list.append(item);
     }
