@@ -24,6 +24,7 @@ from rlskg.service.pages import release
 from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_ontology, load_query
 from rlskg.service.pages.diagram import Diagram, Node, layout
 from rlskg.service.pages.meta import page_description, resource_schema
+from rlskg.service.pages.ontodocs import framed
 from rlskg.service.pages.rdf import serialize
 from rlskg.service.pages.search import find
 from rlskg.service.pages.view import Page, add_hierarchy, build_page
@@ -166,9 +167,10 @@ def _validated(media_type: str, make: Callable[[], Response]) -> Response:
 
 
 def _ontology(media_type: str) -> Response:
-    """The ontology's documentation for browsers, its release (see release.py) for programs."""
+    """The ontology's documentation for browsers (in the site's frame), its release (see release.py)
+    for programs."""
     if media_type == HTML:
-        html = state().ontology_docs.html()
+        html = framed(state().ontology_docs.html())
         return Response(html, content_type="text/html; charset=utf-8")
     if media_type == N3:
         body = state().ontology_release.body("text/turtle")

@@ -1,4 +1,5 @@
-"""The ontology's pyLODE documentation, made once and kept: never per request.
+"""The ontology's pyLODE documentation, made once and kept: never per request; shown in the site's
+frame (``framed``: the site's header, with its navigation and search, over pyLODE's page).
 
 ``make serve`` writes it at build time (``rlskg docs --out build/docs``). When a build folder has
 none, or one older than the build's ontology, it is made on first need from the build's
@@ -8,6 +9,7 @@ source, into memory only. pyLODE takes seconds, so one lock keeps two threads fr
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 from rlskg.ontology.docs import write_docs
 
 DOCS = Path("docs") / "index.html"
+_BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 RELEASE = Path("ontology") / "rls.ttl"
 
 
@@ -54,3 +57,24 @@ class OntologyDocs:
                 pass
         with tempfile.TemporaryDirectory() as scratch:
             return write_docs(Path(scratch), source).read_text(encoding="utf-8")
+
+
+def framed(page: str) -> str:
+    """pyLODE's page with the site's header at the top of its body (and the header's styles and
+    script), so that the documentation has the site's navigation and a way back."""
+    from flask import render_template, url_for
+
+    header = render_template("site_header.html", framed=True)
+    styles = f'<link rel="stylesheet" href="{url_for("static", filename="frame.css")}">'
+    icon = f'<link rel="icon" href="{url_for("static", filename="favicon.svg")}" type="image/svg+xml">'
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    script = f'<script src="{url_for("static", filename="search.js")}" defer></script>'
+    body = _BODY.search(page)
+    if body is None:
+        return page
+    head_end = page.lower().find("</head>", 0, body.start())
+    at = body.end()
+    framed_page = page[:at] + "\n" + header + script + page[at:]
+    if head_end >= 0:
+        framed_page = framed_page[:head_end] + viewport + styles + icon + framed_page[head_end:]
+    return framed_page

@@ -357,6 +357,12 @@ def _pages() -> dict[str, Any]:
                 "responses": {"200": {"description": "OK", "content": html}},
             }
         },
+        "/api": {
+            "get": {
+                "summary": "This document for people (Swagger UI; a route table without JavaScript)",
+                "responses": {"200": {"description": "OK", "content": html}},
+            }
+        },
         "/robots.txt": {
             "get": {
                 "summary": "Keeps crawlers off the routes that evaluate queries; names the sitemap",
