@@ -121,6 +121,33 @@ def _duplicate_exact_match(graph: Graph) -> URIRef:
     return unmapped[0]
 
 
+def _duplicate_exact_synonym(graph: Graph) -> URIRef:
+    # review F3: "medication" was an exact synonym of both drug and drug therapy
+    first = next(t for t in own_terms(graph) if (t, OBOINOWL.hasExactSynonym, None) in graph)
+    other = next(t for t in own_terms(graph) if t != first)
+    acronyms = {
+        graph.value(axiom, OWL.annotatedTarget)
+        for axiom in graph.subjects(OBOINOWL.hasSynonymType, OBO.OMO_0003012)
+    }
+    synonym = next(s for s in graph.objects(first, OBOINOWL.hasExactSynonym) if s not in acronyms)
+    graph.add((other, OBOINOWL.hasExactSynonym, synonym))
+    return other
+
+
+def _untyped_acronym(graph: Graph) -> URIRef:
+    # review F3: 'RLS' and 'WED' carried no synonym type
+    term = own_terms(graph)[0]
+    graph.add((term, OBOINOWL.hasBroadSynonym, Literal("ZQX", lang="en")))
+    return term
+
+
+def _abbreviation_in_label(graph: Graph) -> URIRef:
+    # review F4: "RLS chromosomal locus"
+    term = own_terms(graph)[0]
+    graph.set((term, RDFS.label, Literal("broken RLS label", lang="en")))
+    return term
+
+
 def _trailing_whitespace(graph: Graph) -> URIRef:
     term = own_terms(graph)[0]
     definition = graph.value(term, IAO_DEFINITION)
@@ -248,6 +275,9 @@ BREAKAGES: dict[str, tuple[Breakage, set[str]]] = {
     "ontology as definition source": (_ontology_as_definition_source, {"self-definition-source"}),
     "own term as definition source": (_own_term_as_definition_source, {"self-definition-source"}),
     "duplicate exact match": (_duplicate_exact_match, {"duplicate-exact-match"}),
+    "duplicate exact synonym": (_duplicate_exact_synonym, {"duplicate-exact-synonym"}),
+    "untyped acronym": (_untyped_acronym, {"untyped-acronym"}),
+    "abbreviation in label": (_abbreviation_in_label, {"label-abbreviation"}),
     "trailing whitespace": (_trailing_whitespace, {"annotation-whitespace"}),
     "double space": (_double_space_in_synonym, {"annotation-whitespace"}),
     "tab in label": (_tab_in_label, {"label-formatting"}),
