@@ -7,7 +7,12 @@ the previous output as it was; files of the folder that the build does not write
 are left alone.
 
 The same input gives byte-identical files: blank nodes get stable skolem IRIs (``graph.skolem``),
-the writers sort (``graph.writer``), and the manifest holds no timestamp.
+the writers sort (``graph.writer``), and the manifest holds no timestamp. One file depends on what
+was there before: when the folder holds a previous build, ``ontology/release-diff.md`` says what
+changed in the release since its ``rls.owl`` (``ontology.diff``).
+
+HermiT runs once: its classification feeds both the inferred graph and the release's classified
+products (``ontology.release``).
 """
 
 import os
@@ -40,9 +45,11 @@ from rlskg.graph.skolem import skolemize
 from rlskg.graph.sources import load_sources
 from rlskg.graph.void import describe_dataset
 from rlskg.graph.writer import nquads_text, trig_text, turtle_text, write_text
+from rlskg.ontology.diff import DiffInputError
 from rlskg.ontology.namespaces import DATASET_IRI, GRAPH, SRC
-from rlskg.ontology.reason import ReasonerError, reason
-from rlskg.ontology.release import write_release
+from rlskg.ontology.products import Entailed
+from rlskg.ontology.reason import ReasonerError, ReasonerResult, reason
+from rlskg.ontology.release import DIFF_NAME, RELEASE_NAME, write_release
 from rlskg.ontology.source import OntologySourceError, load_ontology
 
 Progress = Callable[[str], None]
@@ -96,7 +103,9 @@ def build_dataset(
             asserted += graph
         simple = derive_simple(asserted)
     with step("classifying (HermiT)"):
-        classified = _classify(loaded, ontology_file)
+        classification = _classify(loaded, ontology_file)
+        entailed = classification.entailed
+        classified = [(URIRef(sub), RDFS.subClassOf, URIRef(sup)) for sub, sup in classification.inferred]
     with step("reasoning (owlrl, OWL 2 RL)"):
         inference = derive_inferred(ontology, [asserted, simple], classified)
 
@@ -112,7 +121,9 @@ def build_dataset(
     order = [GRAPH.ontology, *(iri for iri, _graph in source_graphs), GRAPH.simple, GRAPH.inferred]
     named_graphs = [dataset.graph(iri) for iri in order]
     sources_of = {source.graph_iri: SRC[source.key] for source in sources}
-    manifest = _write_build(out_dir, named_graphs, sources_of, inference.messages, ontology_file, step)
+    manifest = _write_build(
+        out_dir, named_graphs, sources_of, inference.messages, ontology_file, entailed, step
+    )
 
     files = tuple(sorted(out_dir / name for name in [*manifest.files, MANIFEST]))
     seconds = round(time.perf_counter() - started, 3)
@@ -126,6 +137,7 @@ def _write_build(
     sources_of: dict[URIRef, URIRef],
     messages: tuple[str, ...],
     ontology_file: Path | None,
+    entailed: Entailed,
     step: "_Steps",
 ) -> Manifest:
     """Write every product into a temporary folder beside ``out_dir``, then move them in."""
@@ -140,7 +152,9 @@ def _write_build(
             void = describe_dataset(graphs, version, sources_of)
             write_text(staging / VOID, turtle_text(void, lead=URIRef(DATASET_IRI)))
         with step("writing the ontology release"):
-            _write_release(staging / RELEASE_DIR, ontology_file)
+            # the previous build's full product, if any: the release diff is against it
+            previous = out_dir / RELEASE_DIR / f"{RELEASE_NAME}.owl"
+            _write_release(staging / RELEASE_DIR, ontology_file, entailed, previous)
         counts = {str(graph.identifier): len(graph) for graph in graphs}
         manifest = Manifest(version, counts, hash_files(staging), messages)
         write_text(staging / MANIFEST, manifest.to_json())
@@ -160,22 +174,25 @@ def _load_ontology(ontology_file: Path | None) -> Graph:
         raise GraphBuildError(str(error)) from None
 
 
-def _classify(loaded: Graph, ontology_file: Path | None) -> list[tuple[URIRef, URIRef, URIRef]]:
-    """HermiT's subclass conclusions between named classes that the ontology does not assert."""
+def _classify(loaded: Graph, ontology_file: Path | None) -> ReasonerResult:
+    """HermiT's classification, run once: its conclusions the ontology does not assert go into the
+    inferred graph, and the whole named-class hierarchy into the release."""
     try:
         result = reason(ontology_file, graph=loaded)
     except (ReasonerError, OntologySourceError) as error:
         raise GraphBuildError(f"classifying the ontology with HermiT: {error}") from None
     if not result.consistent:
         raise GraphBuildError("the ontology is inconsistent (HermiT); `rlskg check` says why")
-    return [(URIRef(sub), RDFS.subClassOf, URIRef(sup)) for sub, sup in result.inferred]
+    return result
 
 
-def _write_release(out_dir: Path, ontology_file: Path | None) -> None:
+def _write_release(out_dir: Path, ontology_file: Path | None, entailed: Entailed, previous: Path) -> None:
     try:
-        write_release(out_dir, ontology_file)
+        write_release(out_dir, ontology_file, entailed, previous if previous.is_file() else None)
     except OntologySourceError as error:
         raise GraphBuildError(str(error)) from None
+    except DiffInputError as error:  # a previous rls.owl that no longer parses: no diff, say why
+        (out_dir / DIFF_NAME).write_text(f"# Release diff\n\nNot made: {error}\n", encoding="utf-8")
 
 
 def _check_out_dir(out_dir: Path) -> None:

@@ -1,4 +1,4 @@
-"""The ontology's ``rlskg`` commands: ``fmt`` and ``docs``, and the report printer ``rlskg check``
+"""The ontology's ``rlskg`` commands: ``fmt``, ``docs`` and ``diff``, and the report printer ``rlskg check``
 uses (the command itself is ``graph.commands.check_command``: it checks the data too).
 
 Exit codes (as pySHACL's): 0 ok, 1 a check failed (or the file is not canonical), 2 bad input.
@@ -11,6 +11,7 @@ import click
 
 from rlskg.conventions import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS
 from rlskg.ontology.check import Figure
+from rlskg.ontology.diff import DiffInputError, diff_files
 from rlskg.ontology.docs import DOCS_DIR, write_docs
 from rlskg.ontology.fmt import format_file, is_canonical
 from rlskg.ontology.problems import Problem
@@ -81,3 +82,18 @@ def docs_command(ctx: click.Context, out_dir: Path, path: Path | None) -> None:
         click.echo(f"error: {error}", err=True)
         ctx.exit(EXIT_BAD_INPUT)
     click.echo(f"wrote {page}")
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def diff_command(ctx: click.Context, old: Path, new: Path) -> None:
+    """Say what changed from release OLD to release NEW (rls.owl, .ttl, ...): classes, logical
+    axioms and mappings added, removed and changed, as Markdown."""
+    try:
+        result = diff_files(old, new)
+    except DiffInputError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    click.echo(result.markdown(old_name=f"`{old}`", new_name=f"`{new}`"), nl=False)

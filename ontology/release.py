@@ -1,13 +1,26 @@
-"""Write the ontology release: the edit file with its imports merged in, in three formats.
+"""Write the ontology release: the products of ``products.py`` and ``obo.py``, each in its formats.
 
-``rls.ttl`` (Turtle), ``rls.owl`` (RDF/XML) and ``rls.jsonld`` (JSON-LD) hold one ontology: the
-imported terms are merged in and ``owl:imports`` removed, so that a consumer needs neither the
-catalog nor the network; the owl:versionIRI of the edit file is kept. The same input gives the
-same bytes: triples are written in the canonical order of ``rlskg fmt`` and blank nodes are
-numbered in that order.
+| file | product |
+| --- | --- |
+| ``rls.owl`` (RDF/XML), ``rls.ttl``, ``rls.jsonld`` | full: imports merged, classified by HermiT |
+| ``rls-base.owl``, ``rls-base.ttl`` | base: the project's own axioms, no import content |
+| ``rls-simple.owl``, ``rls-simple.ttl`` | simple: the named-class hierarchy, reduced, with annotations |
+| ``rls.obo`` | the simple product in OBO 1.4 |
+| ``rls.json`` | the simple product in OBO Graphs JSON |
+| ``release-diff.md`` | what changed since the previous ``rls.owl``, when one is given (``diff.py``) |
+
+No product has ``owl:imports``: a consumer needs neither the catalog nor the network. Each keeps
+the edit file's ``owl:versionInfo`` and has its own ``owl:versionIRI``
+(``.../releases/<date>/rls-base.owl``). The same input gives the same bytes: triples are written
+in the canonical order of ``rlskg fmt`` and blank nodes are numbered in that order.
+
+The classification is HermiT's answer (``ReasonerResult.entailed``), passed in by the caller
+that ran it (``rlskg build`` classifies once, for the dataset and the release alike); without one,
+the products are written unclassified.
 """
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +28,39 @@ from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from rlskg.conventions import DEFAULT_OUT
+from rlskg.ontology.diff import diff_files
 from rlskg.ontology.fmt import format_graph
 from rlskg.ontology.namespaces import PREFIXES, bind_prefixes
+from rlskg.ontology.obo import OBO_NAME, obo_text, obographs_json, read_simple
+from rlskg.ontology.products import (
+    BASE,
+    FULL,
+    SIMPLE,
+    Entailed,
+    base_product,
+    full_product,
+    simple_product,
+)
 from rlskg.ontology.source import load_ontology
 
 RELEASE_DIR = DEFAULT_OUT / "ontology"
-RELEASE_NAME = "rls"
+RELEASE_NAME = FULL
+DIFF_NAME = "release-diff.md"
+
+
+@dataclass(frozen=True)
+class Release:
+    """The products of one edit file, as graphs with stable blank-node labels, and as OBO text."""
+
+    full: Graph
+    base: Graph
+    simple: Graph
+    obo: str
+    obographs: str
+
+    def graphs(self) -> dict[str, Graph]:
+        """The OWL products by file stem: ``rls``, ``rls-base``, ``rls-simple``."""
+        return {FULL: self.full, BASE: self.base, SIMPLE: self.simple}
 
 
 def release_graph(path: Path | None = None) -> Graph:
@@ -28,12 +68,35 @@ def release_graph(path: Path | None = None) -> Graph:
 
     :raises OntologySourceError: the edit file or an import cannot be loaded.
     """
+    return stable_graph(load_ontology(path, with_imports=True))
+
+
+def make_release(path: Path | None = None, entailed: Entailed | None = None) -> Release:
+    """Every product of the edit file ``path`` (default ``ontology/rls.ttl``); ``entailed`` is
+    HermiT's classification of it (None: unclassified).
+
+    :raises OntologySourceError: the edit file or an import cannot be loaded.
+    """
     merged = load_ontology(path, with_imports=True)
+    own = load_ontology(path, with_imports=False)
+    simple = stable_graph(simple_product(merged, entailed))
+    document = read_simple(simple, labels=merged)
+    return Release(
+        full=stable_graph(full_product(merged, entailed)),
+        base=stable_graph(base_product(own, merged, entailed)),
+        simple=simple,
+        obo=obo_text(document),
+        obographs=obographs_json(document),
+    )
+
+
+def stable_graph(graph: Graph) -> Graph:
+    """``graph`` in canonical order with blank nodes labelled ``b1``, ``b2``... in that order."""
     # Stable order: parse the canonical Turtle into SimpleMemory, whose iteration follows insertion
     # (rdflib's default Memory store iterates a set), then number the blank nodes in that order.
     # (rdflib.compare.to_canonical_graph gives structurally equal blank nodes, e.g. two identical
     # owl:unionOf lists, the same label, which merges them.)
-    parsed = Graph(store="SimpleMemory").parse(data=format_graph(merged), format="turtle")
+    parsed = Graph(store="SimpleMemory").parse(data=format_graph(graph), format="turtle")
     labels: dict[BNode, BNode] = {}
 
     def relabel(node: Node) -> Node:
@@ -42,30 +105,60 @@ def release_graph(path: Path | None = None) -> Graph:
         return node
 
     stable = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core"))
+    for prefix, namespace in graph.namespaces():  # a product's own, such as base's dc:
+        if prefix not in PREFIXES and str(namespace) not in PREFIXES.values():
+            stable.bind(prefix, namespace)
     for s, p, o in parsed:
         stable.add((relabel(s), p, relabel(o)))
     return stable
 
 
-def write_release(out_dir: Path | None = None, path: Path | None = None) -> list[Path]:
-    """Write ``rls.ttl``, ``rls.owl`` and ``rls.jsonld`` into ``out_dir`` (default ``build/ontology``).
+def write_release(
+    out_dir: Path | None = None,
+    path: Path | None = None,
+    entailed: Entailed | None = None,
+    previous: Path | None = None,
+) -> list[Path]:
+    """Write every release file into ``out_dir`` (default ``build/ontology``); with ``previous``
+    (an earlier ``rls.owl``), also ``release-diff.md``. Returns the files, full product first.
 
     :raises OntologySourceError: the edit file or an import cannot be loaded.
     """
     out_dir = out_dir or RELEASE_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
-    graph = release_graph(path)
-    turtle = out_dir / f"{RELEASE_NAME}.ttl"
-    turtle.write_text(format_graph(graph), encoding="utf-8", newline="\n")
-    rdfxml = out_dir / f"{RELEASE_NAME}.owl"
-    # The plain RDF/XML writer: rdflib's pretty-xml writes some nested lists twice.
-    text = graph.serialize(format="xml")
-    rdfxml.write_text(_sorted_namespaces(text), encoding="utf-8", newline="\n")
-    jsonld = out_dir / f"{RELEASE_NAME}.jsonld"
+    release = make_release(path, entailed)
+    written = [
+        _write(out_dir / f"{FULL}.ttl", format_graph(release.full)),
+        _write(out_dir / f"{FULL}.owl", rdfxml_text(release.full)),
+        _write(out_dir / f"{FULL}.jsonld", jsonld_text(release.full)),
+    ]
+    for name, graph in ((BASE, release.base), (SIMPLE, release.simple)):
+        written.append(_write(out_dir / f"{name}.owl", rdfxml_text(graph)))
+        written.append(_write(out_dir / f"{name}.ttl", format_graph(graph)))
+    written.append(_write(out_dir / f"{OBO_NAME}.obo", release.obo))
+    written.append(_write(out_dir / f"{OBO_NAME}.json", release.obographs))
+    if previous is not None and previous.is_file():
+        text = diff_files(previous, out_dir / f"{FULL}.owl").markdown(
+            old_name=f"previous build's {FULL}.owl", new_name=f"{FULL}.owl"
+        )
+        written.append(_write(out_dir / DIFF_NAME, text))
+    return written
+
+
+def rdfxml_text(graph: Graph) -> str:
+    """RDF/XML with sorted namespace declarations. The plain writer: rdflib's pretty-xml writes some
+    nested lists twice."""
+    return _sorted_namespaces(graph.serialize(format="xml"))
+
+
+def jsonld_text(graph: Graph) -> str:
     document = json.loads(graph.serialize(format="json-ld", context=dict(PREFIXES)))
-    text = json.dumps(_sorted_json(document), indent=2, sort_keys=True, ensure_ascii=False)
-    jsonld.write_text(text + "\n", encoding="utf-8", newline="\n")
-    return [turtle, rdfxml, jsonld]
+    return json.dumps(_sorted_json(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
 
 
 def _sorted_namespaces(rdfxml: str) -> str:

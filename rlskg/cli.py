@@ -7,7 +7,7 @@ input.
 import click
 
 from rlskg.graph.commands import build_command, check_command, publish_command
-from rlskg.ontology.commands import docs_command, fmt_command
+from rlskg.ontology.commands import diff_command, docs_command, fmt_command
 from rlskg.service.commands import query_command, serve_command
 
 
@@ -20,6 +20,7 @@ def main() -> None:
 main.add_command(fmt_command)
 main.add_command(check_command)
 main.add_command(docs_command)
+main.add_command(diff_command)
 main.add_command(build_command)
 main.add_command(serve_command)
 main.add_command(query_command)

@@ -1,6 +1,7 @@
 // OwlTool: the two things rlskg asks of the OWL API (the library Protege is built on).
 //
-//   profile FILE      load FILE (imports resolved through catalog-v001.xml beside it, never the
+//   profile FILE      load FILE (Turtle if it ends in .ttl, else any format the OWL API reads;
+//                     imports resolved through catalog-v001.xml beside it, never the
 //                     network), check the import closure against the OWL 2 DL profile, print one
 //                     line per violation and the axiom counts; exit 1 if there is any violation.
 //   profile URL       the same for an ontology loaded from an http(s) IRI, as Protege's "Open from
@@ -109,9 +110,13 @@ public final class OwlTool {
         }
         OWLOntologyLoaderConfiguration config = new OWLOntologyLoaderConfiguration()
             .setMissingImportHandlingStrategy(MissingImportHandlingStrategy.THROW_EXCEPTION);
+        // Turtle for .ttl (the edit file); any other file (the release's RDF/XML .owl) in the
+        // format the OWL API's parsers recognise.
+        FileDocumentSource source = file.getName().endsWith(".ttl")
+            ? new FileDocumentSource(file, new TurtleDocumentFormat())
+            : new FileDocumentSource(file);
         try {
-            return manager.loadOntologyFromOntologyDocument(
-                new FileDocumentSource(file, new TurtleDocumentFormat()), config);
+            return manager.loadOntologyFromOntologyDocument(source, config);
         } catch (OWLException | RuntimeException e) {
             throw new LoadFailure("cannot load " + file + ": " + e.getMessage());
         }
