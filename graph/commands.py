@@ -35,11 +35,19 @@ _OUT = click.option(
 
 @click.command("check")
 @_OUT
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every row of the ROBOT-report rules (ERROR, WARN and INFO) to this TSV file.",
+)
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
-def check_command(ctx: click.Context, out_dir: Path, path: Path | None) -> None:
-    """Check the ontology (OWL 2 DL profile, formatting, QC queries, SHACL, HermiT), then the
-    dataset built in OUT (SHACL data shapes, files against the manifest, OWL RL consistency).
+def check_command(ctx: click.Context, out_dir: Path, report_file: Path | None, path: Path | None) -> None:
+    """Check the ontology (OWL 2 DL profile, formatting, QC queries, SHACL, HermiT, the ROBOT-report
+    rules over each release product, the OBO products read back), then the dataset built in OUT
+    (SHACL data shapes, files against the manifest, OWL RL consistency).
 
     With PATH, check that ontology file alone: the built dataset belongs to the shipped ontology."""
     try:
@@ -47,6 +55,10 @@ def check_command(ctx: click.Context, out_dir: Path, path: Path | None) -> None:
     except OntologySourceError as error:
         click.echo(f"error: {error}", err=True)
         ctx.exit(EXIT_BAD_INPUT)
+    if report_file is not None:
+        header = "Level\tRule Name\tProduct\tSubject\tProperty\tValue\n"
+        rows = "".join(v.tsv() + "\n" for v in report.violations)
+        report_file.write_text(header + rows, encoding="utf-8")
     problems = list(report.problems)
     if path is None:
         if (out_dir / MANIFEST).is_file():

@@ -4,14 +4,22 @@
 2. OWL 2 DL profile, with the OWL API (undeclared entities, illegal punning, ...);
 3. canonical formatting (``rlskg fmt --check``);
 4. the QC queries (``qc/*-violation.rq``) and 5. the SHACL shapes;
-6. HermiT: consistency, unsatisfiable classes, the expected classification.
+6. HermiT: consistency, unsatisfiable classes, the expected classification;
+7. the release products, made in memory with HermiT's classification (``release.py``): the
+   ROBOT-report rules over ``rls.owl``, ``rls-base.owl`` and ``rls-simple.owl``
+   (``robot_report.py``: ERROR rows are problems, WARN and INFO are counted in the figures), and
+   ``rls.obo`` and ``rls.json`` read back by fastobo and pronto.
 
 A missing Java or OWL API turns its step into a problem that says so, never a traceback.
 """
 
+import io
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastobo
+from pronto.ontology import Ontology
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
@@ -21,6 +29,10 @@ from rlskg.ontology.owlapi import OwlApiError, OwlApiUnavailable, ProfileReport,
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.qc import run_queries, validate_shapes
 from rlskg.ontology.reason import ReasonerError, ReasonerResult, reason
+from rlskg.ontology.release import Release, make_release
+from rlskg.ontology.robot_report import Violation, counts
+from rlskg.ontology.robot_report import problems as report_problems
+from rlskg.ontology.robot_report import report as robot_report
 from rlskg.ontology.source import EDIT_FILE, load_ontology
 
 Figure = int | float | str
@@ -39,7 +51,8 @@ class CheckReport:
     """The problems every check found, and the ontology's figures (counts, reasoner time).
 
     ``profile`` and ``reasoner`` keep the OWL API's and HermiT's full results (None if they could
-    not run), for callers that want more than the problems.
+    not run), for callers that want more than the problems; ``violations``, every row of the
+    ROBOT-report rules over each product, WARN and INFO included.
     """
 
     path: Path
@@ -47,6 +60,7 @@ class CheckReport:
     figures: dict[str, Figure] = field(default_factory=dict)
     profile: ProfileReport | None = None
     reasoner: ReasonerResult | None = None
+    violations: list[Violation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -92,7 +106,32 @@ def check_ontology(path: Path | None = None) -> CheckReport:
         report.figures["reasoner seconds"] = round(result.seconds, 2)
     except ReasonerError as error:
         report.problems.append(Problem("reasoner", where, f"cannot run HermiT: {error}"))
+
+    entailed = report.reasoner.entailed if report.reasoner is not None else None
+    release = make_release(path, entailed)
+    for name, product in release.graphs().items():
+        file_name = f"{name}.owl"
+        found = robot_report(product, file_name)
+        report.violations += found
+        report.problems += report_problems(found)
+        report.figures[f"report {file_name}"] = counts(found, file_name)
+    report.problems += obo_problems(release)
     return report
+
+
+def obo_problems(release: Release) -> list[Problem]:
+    """``rls.obo`` must parse with fastobo and load in pronto; ``rls.json`` must load in pronto."""
+    problems = []
+    for name, text in (("rls.obo", release.obo), ("rls.json", release.obographs)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # pronto warns of what it could not read
+                if name.endswith(".obo"):
+                    fastobo.loads(text)
+                Ontology(io.BytesIO(text.encode("utf-8")))
+        except Exception as error:  # fastobo's and pronto's errors have no common base
+            problems.append(Problem("obo", name, f"{type(error).__name__}: {error}"))
+    return problems
 
 
 def ontology_figures(graph: Graph) -> dict[str, Figure]:
