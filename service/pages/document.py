@@ -4,7 +4,8 @@ document negotiates HTML (a page), Turtle, JSON-LD, RDF/XML or N-Triples (the de
 ``/ontology/Leg`` -> 303 -> ``/doc/ontology/Leg`` (or ``/doc/ontology/Leg.ttl``, ``.jsonld``,
 ``.rdf``, ``.nt``, ``.html`` to choose without Accept). The ontology IRI ``/ontology`` gives its
 pyLODE documentation to browsers and the ontology release to programs (release.py), as do
-``/ontology.owl`` (``.rdf``, ``.xml``, ``.ttl``, ``.jsonld``, ``.nt``) and the versionIRI.
+``/ontology.owl`` (``.rdf``, ``.xml``, ``.ttl``, ``.jsonld``, ``.nt``, ``.obo``, ``.json``), the
+base and simple products (``/ontology-base.owl``, ``/ontology-simple.ttl``, ...) and the versionIRIs.
 Unknown IRIs are 404.
 """
 
@@ -18,7 +19,6 @@ from flask import Blueprint, Response, render_template, request, url_for
 from rdflib.namespace import VOID
 
 from rlskg.ontology.namespaces import BASE, DATASET_IRI, FOAF, SD
-from rlskg.ontology.release import RELEASE_NAME
 from rlskg.service import errors
 from rlskg.service.pages import release
 from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_ontology, load_query
@@ -178,26 +178,26 @@ def _ontology(media_type: str) -> Response:
     return release.response(media_type)
 
 
-@bp.get("/ontology.<any(owl, rdf, xml, ttl, jsonld, nt):suffix>")
-def ontology_file(suffix: str) -> Response:
-    """The ontology IRI with an extension: the release in that format."""
-    media_type = release.EXTENSIONS[suffix]
-    return _validated(media_type, lambda: release.response(media_type))
+@bp.get("/ontology.<any(owl, rdf, xml, ttl, jsonld, nt, obo, json):suffix>", defaults={"variant": ""})
+@bp.get("/ontology-<any(base, simple):variant>.<any(owl, rdf, xml, ttl, nt):suffix>")
+def ontology_file(suffix: str, variant: str) -> Response:
+    """The ontology IRI with an extension: a release product in that format (release.py)."""
+    found = release.product_file(variant, suffix)
+    if found is None:
+        return not_found(None)
+    product, media_type = found
+    return _validated(media_type, lambda: release.response(media_type, product))
 
 
 @bp.get("/ontology/releases/<version>/<name>")
 def versioned(version: str, name: str) -> Response:
-    """The versionIRI (``.../releases/<date>/rls.owl``) and the same release's other formats."""
-    stem, _, suffix = name.rpartition(".")
-    served = state().ontology_release.version_iri()
-    if (
-        stem != RELEASE_NAME
-        or suffix not in release.EXTENSIONS
-        or served != f"{BASE}ontology/releases/{version}/rls.owl"
-    ):
+    """The versionIRIs (``.../releases/<date>/rls.owl``, ``rls-base.owl``, ``rls.obo``, ...) and
+    each product's other formats."""
+    found = release.versioned_file(version, name)
+    if found is None:
         return not_found(f"{BASE}ontology/releases/{version}/{name}")
-    media_type = release.EXTENSIONS[suffix]
-    return _validated(media_type, lambda: release.response(media_type))
+    product, media_type = found
+    return _validated(media_type, lambda: release.response(media_type, product))
 
 
 def _resource(iri: str, media_type: str) -> Response:

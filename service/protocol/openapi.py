@@ -12,7 +12,14 @@ bp = Blueprint("openapi", __name__)
 
 _SOLUTIONS = [f.media_type for f in negotiation.SOLUTION_FORMATS]
 _GRAPHS = [f.media_type for f in negotiation.GRAPH_FORMATS]
-_RELEASE = ["application/rdf+xml", "text/turtle", "application/ld+json", "application/n-triples"]
+_RELEASE = [
+    "application/rdf+xml",
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "text/obo",  # rls.obo (service/pages/release.py)
+    "application/json",  # rls.json, OBO Graphs
+]
 _DOCUMENT = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/n3"]
 
 
@@ -205,17 +212,40 @@ def _pages() -> dict[str, Any]:
         "/ontology": {"get": {"summary": "The ontology IRI", "responses": see_other}},
         "/ontology.{suffix}": {
             "get": {
-                "summary": "The ontology release in one format (what OWL tools load)",
-                "parameters": [_param("suffix", "path", "owl, rdf or xml (RDF/XML), ttl, jsonld or nt")],
-                "responses": {"200": {"description": "The release", "content": _content(_RELEASE)}},
+                "summary": "The ontology release in one format: the full product (imports merged, "
+                "classified) as RDF, or the simple product as OBO (rls.obo) or OBO Graphs JSON (rls.json)",
+                "parameters": [
+                    _param("suffix", "path", "owl, rdf or xml (RDF/XML), ttl, jsonld, nt, obo or json")
+                ],
+                "responses": {
+                    "200": {"description": "The release", "content": _content(_RELEASE)},
+                    "304": {"description": "Not modified"},
+                    "404": {"description": "No such form"},
+                },
+            }
+        },
+        "/ontology-{variant}.{suffix}": {
+            "get": {
+                "summary": "The base product (the project's own axioms) or the simple product (the "
+                "named-class hierarchy) in one RDF format",
+                "parameters": [
+                    _param("variant", "path", "base or simple"),
+                    _param("suffix", "path", "owl, rdf or xml (RDF/XML), ttl or nt"),
+                ],
+                "responses": {
+                    "200": {"description": "The product", "content": _content(_RELEASE[:2] + _RELEASE[3:4])},
+                    "304": {"description": "Not modified"},
+                    "404": {"description": "No such product or form"},
+                },
             }
         },
         "/ontology/releases/{version}/{name}": {
             "get": {
-                "summary": "The versionIRI (rls.owl) and the same release in other formats (rls.ttl, ...)",
+                "summary": "The versionIRIs (rls.owl, rls-base.owl, rls-simple.owl, rls.obo, rls.json) and "
+                "each product in its other formats (rls.ttl, rls-base.ttl, ...)",
                 "parameters": [
                     _param("version", "path", "The release's date, as in owl:versionIRI"),
-                    _param("name", "path", "rls.owl, rls.ttl, rls.jsonld or rls.nt"),
+                    _param("name", "path", "rls.owl, rls-base.ttl, rls-simple.nt, rls.obo, rls.json, ..."),
                 ],
                 "responses": {
                     "200": {"description": "The release", "content": _content(_RELEASE)},

@@ -52,6 +52,18 @@ def test_a_client_that_states_no_preference_gets_the_release_in_rdfxml(
         ("/ontology.jsonld", "application/ld+json", "rls.jsonld"),
         (VERSION_PATH, "application/rdf+xml", "rls.owl"),
         (VERSION_PATH.replace(".owl", ".ttl"), "text/turtle", "rls.ttl"),
+        ("/ontology.obo", "text/obo", "rls.obo"),
+        ("/ontology.json", "application/json", "rls.json"),
+        ("/ontology-base.owl", "application/rdf+xml", "rls-base.owl"),
+        ("/ontology-base.ttl", "text/turtle", "rls-base.ttl"),
+        ("/ontology-simple.owl", "application/rdf+xml", "rls-simple.owl"),
+        ("/ontology-simple.rdf", "application/rdf+xml", "rls-simple.owl"),
+        ("/ontology-simple.ttl", "text/turtle", "rls-simple.ttl"),
+        (VERSION_PATH.replace("rls.owl", "rls-base.owl"), "application/rdf+xml", "rls-base.owl"),
+        (VERSION_PATH.replace("rls.owl", "rls-simple.owl"), "application/rdf+xml", "rls-simple.owl"),
+        (VERSION_PATH.replace("rls.owl", "rls-simple.ttl"), "text/turtle", "rls-simple.ttl"),
+        (VERSION_PATH.replace("rls.owl", "rls.obo"), "text/obo", "rls.obo"),
+        (VERSION_PATH.replace("rls.owl", "rls.json"), "application/json", "rls.json"),
     ],
 )
 def test_each_form_of_the_ontology_iri_is_a_release_file(
@@ -62,9 +74,26 @@ def test_each_form_of_the_ontology_iri_is_a_release_file(
     assert body == (built_dataset / "ontology" / file).read_bytes()
 
 
-def test_another_version_is_not_served(server: Server) -> None:
-    status, _, _ = server.request("GET", "/ontology/releases/2001-01-01/rls.owl")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ontology/releases/2001-01-01/rls.owl",
+        "/ontology/releases/2001-01-01/rls-base.owl",
+        VERSION_PATH.replace("rls.owl", "rls-base.obo"),  # OBO is of the simple product, as rls.obo
+        VERSION_PATH.replace("rls.owl", "rls-other.owl"),
+        "/ontology-base.jsonld",
+        "/ontology-full.owl",
+    ],
+)
+def test_another_version_or_product_is_not_served(server: Server, path: str) -> None:
+    status, _, _ = server.request("GET", path)
     assert status == 404
+
+
+def test_an_obo_client_gets_the_obo_release_by_accept(server: Server, built_dataset: Path) -> None:
+    status, headers, body = server.request("GET", "/doc/ontology", headers={"Accept": "text/obo"})
+    assert status == 200 and headers["content-type"] == "text/obo; charset=utf-8"
+    assert body == (built_dataset / "ontology" / "rls.obo").read_bytes()
 
 
 @pytest.mark.parametrize("path", ["/ontology", VERSION_PATH])
@@ -77,6 +106,18 @@ def test_the_owl_api_loads_the_ontology_iri_as_the_release(
     assert served.stats["classes"] == released.stats["classes"] > 200
     assert served.stats["equivalent classes axioms"] == released.stats["equivalent classes axioms"] > 10
     assert served.stats["logical axioms"] == released.stats["logical axioms"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/ontology-base.owl", "/ontology-simple.owl", VERSION_PATH.replace("rls.owl", "rls-base.owl")]
+)
+def test_the_owl_api_loads_the_base_and_simple_products_from_their_iris(
+    server: Server, built_dataset: Path, path: str
+) -> None:
+    served = check_profile(url(server, path))
+    released = check_profile(built_dataset / "ontology" / path.rsplit("/", 1)[-1].replace("ontology", "rls"))
+    assert served.in_profile, served.violations[:5]
+    assert served.stats == released.stats
 
 
 def test_owlready2_loads_the_ontology_iri(server: Server, built_dataset: Path) -> None:
