@@ -16,6 +16,6 @@ STATIC = Path(__file__).parent / "static"
 
 def blueprints() -> tuple[Blueprint, ...]:
     """The page routes, imported when an app is built (not when this package is)."""
-    from rlskg.service.pages import api, dataset, document, home, meta, query_ui, search
+    from rlskg.service.pages import api, claims_view, dataset, document, home, meta, query_ui, search
 
-    return (home.bp, document.bp, dataset.bp, search.bp, query_ui.bp, meta.bp, api.bp)
+    return (home.bp, document.bp, dataset.bp, search.bp, query_ui.bp, meta.bp, api.bp, claims_view.bp)

@@ -21,17 +21,25 @@ ROW = 22  # px between two nodes of a column
 TOP = 30
 COLUMN_WIDTH = 300
 MAX_PER_GROUP = 10
+# At most about this many rows in a column: a resource with many groups shows fewer of each (at
+# least MIN_PER_GROUP), so that the picture stays about a screen high; the rest are a link away.
+MAX_ROWS = 30
+MIN_PER_GROUP = 2
+# The resource sits level with its first neighbours when the picture is tall, so that it is on the
+# first screen: the lines to the groups further down fan out below it.
+CENTER_TOP = TOP + 6 * ROW
 LABEL_CHARS = 40
 # Colours by the relation's local name; anything else is grey.
+# Distinct hues (not three reds and three greens): what harms in warm colours, what helps in cool ones.
 COLOURS = {
     "causes": "#b2182b",
-    "contributesTo": "#d6604d",
-    "riskFactorFor": "#f4a582",
-    "worsens": "#e08214",
+    "contributesTo": "#e66101",
+    "riskFactorFor": "#c51b7d",
+    "worsens": "#8c510a",
     "associatedWith": "#878787",
     "relieves": "#1b7837",
-    "treats": "#4dac26",
-    "recommendedFor": "#5aae61",
+    "treats": "#01665e",
+    "recommendedFor": "#5e3c99",
     "formOf": "#2166ac",
     "subClassOf": "#2166ac",
 }
@@ -85,6 +93,7 @@ class Heading:
     x: float
     y: float
     left: bool
+    href: str | None = None  # "and 12 more" links to where they all are
 
 
 @dataclass
@@ -111,13 +120,27 @@ class Diagram:
 Groups = list[tuple[str, list[Node]]]
 
 
-def _column(groups: Groups, left: bool, diagram: Diagram) -> float:
+def per_group(groups: Groups) -> int:
+    """How many nodes of each group a column shows.
+
+    >>> many = [Node("x", None)] * 20
+    >>> per_group([("a", many)]), per_group([(str(i), many) for i in range(8)])
+    (10, 2)
+    """
+    filled = sum(1 for _title, nodes in groups if nodes)
+    if not filled:
+        return MAX_PER_GROUP
+    return max(MIN_PER_GROUP, min(MAX_PER_GROUP, MAX_ROWS // filled - 2))
+
+
+def _column(groups: Groups, left: bool, diagram: Diagram, more_href: str | None) -> float:
     x = COLUMN_WIDTH if left else WIDTH - COLUMN_WIDTH
     y: float = TOP
+    most = per_group(groups)
     for title, nodes in groups:
         if not nodes:
             continue
-        shown = nodes[:MAX_PER_GROUP]
+        shown = nodes[: most + 1] if len(nodes) == most + 1 else nodes[:most]  # never "and 1 more"
         more = len(nodes) - len(shown)
         diagram.headings.append(Heading(f"{title} ({len(nodes)})" if more else title, x, y, left))
         y += ROW
@@ -125,16 +148,19 @@ def _column(groups: Groups, left: bool, diagram: Diagram) -> float:
             diagram.nodes.append(Placed(node, x, y, left))
             y += ROW
         if more:
-            diagram.headings.append(Heading(f"and {more} more", x, y, left))
+            diagram.headings.append(Heading(f"and {more} more", x, y, left, more_href))
             y += ROW
         y += ROW // 2
     return y
 
 
-def layout(center: Node, left: Groups, right: Groups) -> Diagram:
-    """Place ``center`` in the middle and the groups of ``left`` and ``right`` in columns."""
+def layout(center: Node, left: Groups, right: Groups, more_href: str | None = None) -> Diagram:
+    """Place ``center`` in the middle and the groups of ``left`` and ``right`` in columns;
+    ``more_href``: where a group's "and N more" links to."""
     diagram = Diagram(Placed(center, WIDTH / 2, 0, False), WIDTH, 0)
-    height = max(_column(left, True, diagram), _column(right, False, diagram), TOP + 3 * ROW)
+    height = max(
+        _column(left, True, diagram, more_href), _column(right, False, diagram, more_href), TOP + 3 * ROW
+    )
     diagram.height = int(height + ROW)
-    diagram.center = Placed(center, WIDTH / 2, height / 2, False)
+    diagram.center = Placed(center, WIDTH / 2, min(height / 2, CENTER_TOP), False)
     return diagram

@@ -270,4 +270,4 @@ def neighbourhood(page: Page) -> Diagram | None:
     if not left and not right:
         return None
     center = Node(page.label, None)
-    return layout(center, sorted(left.items()), sorted(right.items()))
+    return layout(center, sorted(left.items()), sorted(right.items()), more_href="#associations")

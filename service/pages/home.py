@@ -11,7 +11,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from rdflib.namespace import VOID
 
-from rlskg.ontology.namespaces import DATASET_IRI, RLS
+from rlskg.ontology.namespaces import BASE, DATASET_IRI, GRAPH, RLS
+from rlskg.service.pages.dataset import NUMBERS
 from rlskg.service.pages.describe import href, local_path, select
 from rlskg.service.pages.diagram import Diagram, Node, layout
 from rlskg.service.pages.document import wants_html
@@ -73,6 +74,7 @@ def rls_diagram(groups: dict[str, list[dict[str, str]]]) -> Diagram:
         Node("restless legs syndrome", local_path(RLS_IRI)),
         [(GROUPS["condition"], nodes("condition")), (GROUPS["mechanism"], nodes("mechanism"))],
         [(GROUPS["drug"], nodes("drug")), (GROUPS["treatment"], nodes("treatment"))],
+        more_href=f"{local_path(RLS_IRI)}#associations",
     )
 
 
@@ -92,10 +94,18 @@ def home() -> Response:
         numbers = [("triples", str(stats.triples))]
         per_graph = sorted((g, str(n)) for g, n in stats.graphs.items())
     groups = entry_points()
+    settings = current.settings
+    defined = select(current.store, "ontology-classes", settings.query_timeout, settings.max_result_bytes)
     body = render_template(
         "home.html",
-        numbers=numbers,
-        per_graph=per_graph,
+        numbers=[
+            (NUMBERS.get(name, (name, ""))[0], value, NUMBERS.get(name, ("", ""))[1])
+            for name, value in numbers
+        ],
+        defined_classes=defined[0].get("classes", "0") if defined else "0",
+        per_graph=[
+            (g, n, "/" + g.removeprefix(BASE) if g.startswith(str(GRAPH)) else None) for g, n in per_graph
+        ],
         groups=[(GROUPS[g], groups.get(g, [])) for g in GROUPS],
         rls_href=local_path(RLS_IRI),
         diagram=rls_diagram(groups),

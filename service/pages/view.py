@@ -6,6 +6,7 @@ templates escape them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -28,8 +29,49 @@ SYNONYMS = {OIO + f"has{kind}Synonym": kind.lower() for kind in ("Exact", "Relat
 XREF = OIO + "hasDbXref"
 ASSOCIATION = RLS + "Association"
 CITES = (CITO + "citesAsEvidence", CITO + "cites")
-# Shown in their own sections, so left out of the relation lists.
-SHOWN_APART = {LABEL, DEFINITION, XREF, TYPE, SUBCLASS, OWL + "equivalentClass", *SYNONYMS, *CITES}
+# Shown in their own sections, so left out of the relation lists (an association's figures are in
+# its claims table).
+SHOWN_APART = {
+    LABEL,
+    DEFINITION,
+    XREF,
+    TYPE,
+    SUBCLASS,
+    OWL + "equivalentClass",
+    *SYNONYMS,
+    *CITES,
+    RLS + "hasFigure",
+}
+# Names for the relations of other vocabularies that the data uses without a label of its own.
+RELATION_NAMES = {
+    DCTERMS + "language": "language",
+    DCTERMS + "publisher": "publisher",
+    DCTERMS + "creator": "author",
+    DCTERMS + "title": "title",
+    DCTERMS + "date": "date",
+    DCTERMS + "source": "source",
+    DCTERMS + "license": "licence",
+    DCTERMS + "description": "description",
+    PREFIXES["schema"] + "about": "about",
+    PREFIXES["schema"] + "isPartOf": "published in",
+    PREFIXES["schema"] + "reviewedBy": "reviewed by",
+    PREFIXES["schema"] + "lastReviewed": "last reviewed",
+    PREFIXES["schema"] + "url": "web address",
+    PREFIXES["obo"] + "IAO_0000119": "definition source",
+    PREFIXES["obo"] + "IAO_0000116": "editor note",
+    PREFIXES["prov"] + "wasQuotedFrom": "quoted from",
+    PREFIXES["prov"] + "wasAttributedTo": "attributed to",
+    PREFIXES["bibo"] + "doi": "DOI",
+    PREFIXES["foaf"] + "name": "name",
+    RDFS + "comment": "comment",
+    RDFS + "seeAlso": "see also",
+    OWL + "sameAs": "same as",
+    OWL + "disjointWith": "disjoint with",
+    OWL + "inverseOf": "inverse of",
+    RDFS + "subPropertyOf": "subproperty of",
+    RDFS + "domain": "domain",
+    RDFS + "range": "range",
+}
 # Incoming links that are part of another node's structure, not a relation of the resource.
 STRUCTURAL_IN = {
     RLS + "subject",
@@ -83,6 +125,12 @@ class Row:
         return (iri or "").rsplit("/", 1)[-1]
 
     @property
+    def sentence(self) -> str:
+        """The claim in words: "multiple sclerosis: risk factor for restless legs syndrome"."""
+        verb = ("rejected: " if self.strength_name == "Rejected" else "not ") if self.denied else ""
+        return f"{self.subject.label}: {verb}{self.predicate.label} {self.object.label}"
+
+    @property
     def denied(self) -> bool:
         """Whether the source says the relation does not hold (negated) or rejects it: such a claim
         is never shown as the relation itself."""
@@ -117,6 +165,8 @@ class Page:
     works: list[Work]
     parents: list[Link] = field(default_factory=list)
     children: list[Link] = field(default_factory=list)
+    claim: Row | None = None  # the page's own association, when it is one
+    original: str | None = None  # a source's original web page, when the data gives it
 
     @property
     def is_source(self) -> bool:
@@ -130,6 +180,13 @@ class Page:
     @property
     def is_class(self) -> bool:
         return any(t.iri == OWL + "Class" for t in self.types)
+
+    def rows_by_relation(self) -> list[tuple[str, list[Row]]]:
+        """The claims grouped by relation ("causes", "not: causes", ...), the largest group first."""
+        groups: dict[str, list[Row]] = defaultdict(list)
+        for row in self.rows:
+            groups[f"not: {row.predicate.label}" if row.denied else row.predicate.label].append(row)
+        return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
     def rows_by_section(self) -> list[tuple[str, list[Row]]]:
         sections: dict[str, list[Row]] = defaultdict(list)
@@ -188,6 +245,21 @@ class DescriptionIndex:
             return Link("(anonymous class)", "/" + iri.removeprefix(BASE), iri)
         return Link(self.label(iri), href(iri), iri)
 
+    def relation(self, iri: str) -> Link:
+        """A relation (a predicate): its label, else a known name, else its local name in words
+        (``rls:requires`` -> "requires"), never a CURIE beside labelled relations."""
+        if iri in self.labels:
+            return self.link(iri)
+        name = RELATION_NAMES.get(iri)
+        if name is None:
+            local = re.split(r"[/#]", iri)[-1]
+            name = (
+                re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+                if local.isidentifier()
+                else self.label(iri)
+            )
+        return Link(name, href(iri), iri)
+
     def maybe_link(self, subject: str, predicate: str) -> Link | None:
         found = self.values(subject, predicate)
         return self.link(found[0]) if found else None
@@ -214,7 +286,9 @@ def _figure(graph: DescriptionIndex, node: str) -> Figure:
     )
 
 
-def _row(graph: DescriptionIndex, node: str) -> Row:
+def row_of(graph: DescriptionIndex, node: str) -> Row:
+    """The association ``node`` as a table row."""
+
     def need(predicate: str) -> Link:
         return graph.maybe_link(node, predicate) or Link("?")
 
@@ -241,8 +315,8 @@ def _grouped(pairs: list[tuple[str, Link]], graph: DescriptionIndex) -> list[tup
     for predicate, value in pairs:
         if value not in groups[predicate]:
             groups[predicate].append(value)
-    ordered = sorted(groups.items(), key=lambda item: graph.label(item[0]).lower())
-    return [(graph.link(p), sorted(values, key=lambda v: v.label.lower())) for p, values in ordered]
+    ordered = sorted(groups.items(), key=lambda item: graph.relation(item[0]).label.lower())
+    return [(graph.relation(p), sorted(values, key=lambda v: v.label.lower())) for p, values in ordered]
 
 
 def _work(graph: DescriptionIndex, iri: str) -> Work:
@@ -287,7 +361,7 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
         if blank or (p not in STRUCTURAL_IN and not s.startswith(GENID) and s != iri)
     ]
     rows = [
-        _row(graph, subject)
+        row_of(graph, subject)
         for subject, pairs in graph.by_subject.items()
         if any(p == TYPE and o.value == ASSOCIATION for p, o in pairs)
     ]
@@ -297,6 +371,11 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
     title = graph.labels.get(iri) or graph.first(iri, DCTERMS + "title") or graph.label(iri)
     if blank:
         title = "anonymous node"
+    claim = next((r for r in rows if r.node.iri == iri), None)
+    # the web address of a source's original page, when the data has one (it has none yet)
+    original = graph.values(iri, PREFIXES["schema"] + "url") + graph.values(iri, PREFIXES["foaf"] + "page")
+    if claim is not None and iri not in graph.labels:  # an association: say the claim, not its slug
+        title = claim.sentence
     return Page(
         iri=iri,
         label=title,
@@ -309,6 +388,8 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
         restrictions=_restrictions(graph, iri),
         rows=rows,
         works=[_work(graph, o.value) for p, o in own if p in CITES],
+        claim=claim,
+        original=next((h for o in original if (h := href(o.value)) is not None), None),
     )
 
 

@@ -393,6 +393,18 @@ def _pages() -> dict[str, Any]:
                 "responses": {"200": {"description": "OK", "content": html}},
             }
         },
+        "/claims": {
+            "get": {
+                "summary": "Every claim (association) in one table: strength, figures, population, source "
+                "and section; narrowed by about (a term IRI), source (a source IRI) and strength",
+                "parameters": [
+                    _param("about", "query", "A term's IRI, as subject or object"),
+                    _param("source", "query", "A source's IRI"),
+                    _param("strength", "query", "A claim strength's IRI (rls:Established, ...)"),
+                ],
+                "responses": {"200": {"description": "OK", "content": html}, **_errors(400)},
+            }
+        },
         "/robots.txt": {
             "get": {
                 "summary": "Keeps crawlers off the routes that evaluate queries; names the sitemap",

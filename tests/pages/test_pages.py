@@ -157,7 +157,7 @@ def test_get_home_is_a_page_for_browsers_and_the_service_description_for_program
 ) -> None:
     page = client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True)
     assert "A knowledge graph of Restless Legs Syndrome" in page
-    assert "distinctSubjects" in page and "https://w3id.org/rlskg/graph/verywell" in page
+    assert "distinct subjects" in page and "https://w3id.org/rlskg/graph/verywell" in page
     assert 'href="/id/source/nhs"' in page and 'href="/ontology/PrimaryRLS"' in page
     assert "<svg" in page
     rdf = client.get("/", headers={"Accept": "text/turtle"})
