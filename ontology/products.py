@@ -7,8 +7,10 @@
 - **base** (``rls-base.owl``): the project's own axioms only, as ``robot remove --base-iri rls:
   --axioms external`` makes ODK's base: the edit file without its imports; of an entity outside
   the rls: namespace only its declaration is kept (entities the kept axioms use from the imports
-  are declared too, so the file stays OWL 2 DL); the inferred axioms about rls: classes are added;
-  the header says ``dc:type obo:IAO_8000001`` (base file), as ODK's does.
+  are declared too, so the file stays OWL 2 DL), except that a synonym type or subset in use keeps
+  its label and its ``oboInOwl:SynonymTypeProperty``/``SubsetProperty`` parent, which OBO tools
+  need; the inferred axioms about rls: classes are added; the header says ``dc:type
+  obo:IAO_8000001`` (base file), as ODK's does.
 - **simple** (``rls-simple.owl``): the named-class hierarchy only: every named class with its
   annotations, the transitive reduction of its asserted and inferred superclasses (inferred ones
   annotated as in full), the annotation properties used; no object or data properties, no
@@ -171,6 +173,7 @@ def base_product(own: Graph, merged: Graph, entailed: Entailed | None) -> Graph:
     graph.remove((None, OWL.imports, None))
     inferred = [(a, b) for a, b in hierarchy(merged, entailed).inferred() if internal(a)]
     _add_inferred(graph, inferred)
+    _keep_subsets_and_synonym_types(graph, merged)
     _declare_used(graph, merged)
     if header is not None:
         graph.bind("dc", DC_ELEMENTS)
@@ -215,6 +218,7 @@ def simple_product(merged: Graph, entailed: Entailed | None) -> Graph:
                 if triple[1] in annotation_properties:
                     used.add(URIRef(str(triple[1])))
     _add_inferred(graph, tree.inferred())
+    _keep_subsets_and_synonym_types(graph, merged)
     for prop in sorted(used - BUILTIN_ANNOTATIONS):
         graph.add((prop, RDF.type, OWL.AnnotationProperty))
         for p, value in merged.predicate_objects(prop):
@@ -266,6 +270,21 @@ def _add_inferred(graph: Graph, edges: Iterable[tuple[URIRef, URIRef]]) -> None:
         added = True
     if added:
         graph.add((IS_INFERRED, RDF.type, OWL.AnnotationProperty))
+
+
+def _keep_subsets_and_synonym_types(graph: Graph, merged: Graph) -> None:
+    """Keep what declares the subsets (``oboInOwl:inSubset`` values) and synonym types
+    (``oboInOwl:hasSynonymType`` values) the graph uses: their label and their
+    ``rdfs:subPropertyOf oboInOwl:SubsetProperty`` / ``SynonymTypeProperty``, without which OBO
+    format has no ``subsetdef`` or ``synonymtypedef`` for them (and ROBOT's report warns)."""
+    used = set(graph.objects(None, OBOINOWL.inSubset)) | set(graph.objects(None, OBOINOWL.hasSynonymType))
+    for term in sorted(t for t in used if isinstance(t, URIRef)):
+        for parent in merged.objects(term, RDFS.subPropertyOf):
+            if parent in (OBOINOWL.SubsetProperty, OBOINOWL.SynonymTypeProperty):
+                graph.add((term, RDFS.subPropertyOf, parent))
+                graph.add((parent, RDF.type, OWL.AnnotationProperty))
+        for label in merged.objects(term, RDFS.label):
+            graph.add((term, RDFS.label, label))
 
 
 def _declare_used(graph: Graph, merged: Graph) -> None:
