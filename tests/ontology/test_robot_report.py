@@ -5,9 +5,12 @@ of it breaks; ERROR rows fail ``rlskg check``, WARN and INFO are counted."""
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
-from rlskg.ontology.check import CheckReport
+from rlskg.cli import main
+from rlskg.ontology.check import CheckReport, obo_problems
+from rlskg.ontology.release import Release
 from rlskg.ontology.robot_report import (
     LEVELS,
     REPORT_DIR,
@@ -17,6 +20,7 @@ from rlskg.ontology.robot_report import (
     problems,
     report,
 )
+from tests.support.data import MINI
 
 PREFIXES = """
 @prefix dc: <http://purl.org/dc/elements/1.1/> .
@@ -214,3 +218,23 @@ def test_check_runs_the_report_over_each_product(check_report: CheckReport) -> N
     assert {v.product for v in check_report.violations} <= {"rls.owl", "rls-base.owl", "rls-simple.owl"}
     assert not [p for p in check_report.problems if p.check.startswith(("report:", "obo"))]
     assert all(v.level in LEVELS for v in check_report.violations)
+
+
+def test_obo_products_that_do_not_read_back_are_problems() -> None:
+    empty = Graph()
+    broken_release = Release(
+        empty, empty, empty, obo="format-version: 1.4\n[Term]\nid: no id here\n", obographs="{"
+    )
+    found = obo_problems(broken_release)
+    assert {p.subject for p in found} == {"rls.obo", "rls.json"}
+    assert all(p.check == "obo" for p in found)
+
+
+def test_rlskg_check_writes_every_report_row_with_report(tmp_path: Path) -> None:
+    out = tmp_path / "report.tsv"
+    result = CliRunner().invoke(main, ["check", "--report", str(out), str(MINI)])
+    assert "report rls-base.owl" in result.output and "ERROR 0" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Level\tRule Name\tProduct\tSubject\tProperty\tValue"
+    assert all(line.split("\t")[0] in LEVELS for line in lines[1:])
+    assert {line.split("\t")[2] for line in lines[1:]} <= {"rls.owl", "rls-base.owl", "rls-simple.owl"}
