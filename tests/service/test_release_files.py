@@ -1,0 +1,86 @@
+"""The release products at the ontology IRI, in-process and without a build (service/pages/release.py):
+the service then makes the release from the edit file itself, unclassified, in pure Python (no
+Java). With a build, tests/service/test_ontology_iri.py checks each file byte for byte."""
+
+import io
+import warnings
+
+import fastobo
+from flask.testing import FlaskClient
+from pronto.ontology import Ontology
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
+
+from rlskg.ontology.source import EDIT_FILE, load_ontology, ontology_iri
+from tests.support.service import parse
+
+VERSIONED = str(
+    load_ontology(EDIT_FILE, with_imports=False).value(
+        URIRef("https://w3id.org/rlskg/ontology"), OWL.versionIRI
+    )
+)
+FOLDER = "/" + VERSIONED.removeprefix("https://w3id.org/rlskg/").rpartition("/")[0]
+
+
+def test_get_ontology_obo_is_obo_that_fastobo_and_pronto_read(client: FlaskClient) -> None:
+    response = client.get("/ontology.obo")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/obo; charset=utf-8"
+    text = response.get_data(as_text=True)
+    assert "\nid: rls:RestlessLegsSyndrome\n" in text
+    fastobo.loads(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "rls:RestlessLegsSyndrome" in Ontology(io.BytesIO(response.data))
+
+
+def test_get_ontology_json_is_obo_graphs(client: FlaskClient) -> None:
+    response = client.get("/ontology.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    graph = response.json["graphs"][0] if response.json else {}
+    assert graph["id"] == "https://w3id.org/rlskg/ontology"
+    assert graph["meta"]["version"] == VERSIONED.replace("/rls.owl", "/rls.json")
+
+
+def test_get_base_and_simple_products_carry_their_version_iri(client: FlaskClient) -> None:
+    for path, fmt, name in [
+        ("/ontology-base.owl", "xml", "rls-base.owl"),
+        ("/ontology-base.ttl", "turtle", "rls-base.owl"),
+        ("/ontology-simple.rdf", "xml", "rls-simple.owl"),
+        ("/ontology-simple.nt", "nt", "rls-simple.owl"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        graph: Graph = parse(response.data, fmt)
+        header = ontology_iri(graph)
+        assert graph.value(header, OWL.versionIRI) == URIRef(VERSIONED.replace("/rls.owl", f"/{name}")), path
+
+
+def test_get_each_versioned_file_of_the_version_served(client: FlaskClient) -> None:
+    for name, media_type in [
+        ("rls.owl", "application/rdf+xml"),
+        ("rls-base.owl", "application/rdf+xml"),
+        ("rls-simple.ttl", "text/turtle"),
+        ("rls.obo", "text/obo"),
+        ("rls.json", "application/json"),
+    ]:
+        response = client.get(f"{FOLDER}/{name}")
+        assert response.status_code == 200 and response.mimetype == media_type, name
+        assert client.get(f"{FOLDER}/{name}").data == client.get(f"{FOLDER}/{name}").data
+
+
+def test_get_a_product_or_form_not_served_is_404(client: FlaskClient) -> None:
+    for path in [
+        "/ontology-base.jsonld",
+        "/ontology-simple.obo",
+        f"{FOLDER}/rls-base.obo",
+        f"{FOLDER}/rls-simple.json",
+        f"{FOLDER}/rls-full.owl",
+        "/ontology/releases/1999-01-01/rls-base.owl",
+    ]:
+        assert client.get(path).status_code == 404, path
+
+
+def test_get_ontology_obo_answers_304_to_its_etag(client: FlaskClient) -> None:
+    first = client.get("/ontology.obo")
+    again = client.get("/ontology.obo", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
