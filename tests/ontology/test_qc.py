@@ -148,6 +148,15 @@ def _abbreviation_in_label(graph: Graph) -> URIRef:
     return term
 
 
+def _definition_without_genus(graph: Graph) -> URIRef:
+    # review F2: "Blood pressure in the arteries that stays higher than normal" (hypertension)
+    term = next(
+        t for t in own_terms(graph) if any(isinstance(p, URIRef) for p in graph.objects(t, RDFS.subClassOf))
+    )
+    graph.set((term, IAO_DEFINITION, Literal("Something that stays higher than normal.", lang="en")))
+    return term
+
+
 def _trailing_whitespace(graph: Graph) -> URIRef:
     term = own_terms(graph)[0]
     definition = graph.value(term, IAO_DEFINITION)
@@ -278,6 +287,7 @@ BREAKAGES: dict[str, tuple[Breakage, set[str]]] = {
     "duplicate exact synonym": (_duplicate_exact_synonym, {"duplicate-exact-synonym"}),
     "untyped acronym": (_untyped_acronym, {"untyped-acronym"}),
     "abbreviation in label": (_abbreviation_in_label, {"label-abbreviation"}),
+    "definition without genus": (_definition_without_genus, {"definition-genus"}),
     "trailing whitespace": (_trailing_whitespace, {"annotation-whitespace"}),
     "double space": (_double_space_in_synonym, {"annotation-whitespace"}),
     "tab in label": (_tab_in_label, {"label-formatting"}),
