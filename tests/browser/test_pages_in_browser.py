@@ -32,7 +32,8 @@ def test_browse_home_to_rls_to_source(site: Site, browser: webdriver.Chrome, con
     assert browser.find_element(By.CSS_SELECTOR, "a[href='http://purl.obolibrary.org/obo/MONDO_0005391']")
     screenshot(browser, "rls")
 
-    source = browser.find_element(By.CSS_SELECTOR, "table.claims a[href='/id/source/verywell']")
+    browser.find_element(By.CSS_SELECTOR, "details.claims-group summary").click()  # claims grouped, closed
+    source = browser.find_element(By.CSS_SELECTOR, "details[open] table.claims a[href='/id/source/verywell']")
     source.click()
     wait(browser).until(ready.url_contains("/doc/id/source/verywell"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Verywell Health page on the causes of RLS"

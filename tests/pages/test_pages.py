@@ -135,7 +135,7 @@ def test_get_rls_page_shows_what_a_term_is(client: FlaskClient) -> None:
         as_text=True
     )
     assert "<h1>restless legs syndrome</h1>" in page
-    assert "Willis-Ekbom disease" in page and "nervous system disorder in which" in page
+    assert "Willis-Ekbom disease" in page and "hard to resist need to move the legs" in page
     assert 'href="http://purl.obolibrary.org/obo/MONDO_0005391"' in page
     assert 'href="https://meshb.nlm.nih.gov/record/ui?ui=D012148"' in page
     assert "<li>ICD10CM:G25.81</li>" in page  # no official page per code: plain text
