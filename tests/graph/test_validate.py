@@ -29,7 +29,7 @@ DEFECTS = """
 @prefix pop: <https://w3id.org/rlskg/id/population/> .
 assoc:beta-no-source a rls:Association ;
     rls:subject rls:MultipleSclerosis ; rls:predicate rls:worsens ; rls:object rls:RestlessLegsSyndrome ;
-    rls:claimStrength rls:Associated .
+    rls:claimStrength rls:Established .
 
 fig:beta-min-above-max a rls:Figure ;
     rls:measure rls:Prevalence ; rls:unit rls:Percent ; rls:minValue 30.0 ; rls:maxValue 20.0 ;
