@@ -30,8 +30,8 @@ from rlskg.service.pages import dumps
 from rlskg.service.pages.describe import href
 from rlskg.service.pages.document import DOC_FORMATS, HTML, not_found, wants_html
 from rlskg.service.pages.meta import dataset_schema
-from rlskg.service.pages.rdf import serialize
 from rlskg.service.protocol import conditional, negotiation
+from rlskg.service.rdf import serialize
 from rlskg.service.state import state
 
 bp = Blueprint("dataset", __name__)

@@ -25,10 +25,10 @@ from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_on
 from rlskg.service.pages.diagram import Diagram, Node, layout
 from rlskg.service.pages.meta import page_description, resource_schema
 from rlskg.service.pages.ontodocs import framed
-from rlskg.service.pages.rdf import serialize
 from rlskg.service.pages.search import find
 from rlskg.service.pages.view import Page, add_hierarchy, build_page
 from rlskg.service.protocol import conditional, negotiation
+from rlskg.service.rdf import serialize
 from rlskg.service.state import state
 
 bp = Blueprint("pages", __name__)

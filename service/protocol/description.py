@@ -18,8 +18,8 @@ from rdflib.namespace import RDF, RDFS, VOID
 
 from rlskg.graph.manifest import VOID as VOID_FILE
 from rlskg.graph.stores import QueryDataset, StoreStats
-from rlskg.ontology.namespaces import PREFIXES, SD
-from rlskg.service import errors
+from rlskg.ontology.namespaces import SD
+from rlskg.service import errors, rdf
 from rlskg.service.protocol import conditional, negotiation
 from rlskg.service.protocol.operation import check_iri
 from rlskg.service.state import state
@@ -179,9 +179,8 @@ def _protocol_dataset() -> QueryDataset | None:
 
 
 def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
-    fmt = ox.RdfFormat.from_media_type(media_type)
-    assert fmt is not None, media_type  # DESCRIPTION_FORMATS holds only formats Oxigraph writes
-    return ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
+    """The description in ``media_type``: the prefixes it uses, JSON-LD compacted (service.rdf)."""
+    return rdf.serialize(triples, media_type)
 
 
 def _service_iri() -> str:

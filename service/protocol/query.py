@@ -21,6 +21,20 @@ from rlskg.service.state import state
 bp = Blueprint("sparql", __name__)
 
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+# File extensions of the answer formats: the W3C's for SPARQL results, the usual ones for RDF.
+DOWNLOAD_EXTENSIONS = {
+    "application/sparql-results+json": "srj",
+    "application/sparql-results+xml": "srx",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+    "application/ld+json": "jsonld",
+    "application/trig": "trig",
+    "application/n-quads": "nq",
+    "text/n3": "n3",
+}
 # Functions whose value changes with each evaluation. A match inside a string or an IRI only costs
 # a cache miss.
 VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
@@ -87,6 +101,10 @@ def answer_query(operation: Operation) -> Response:
                 errors.forbidden(refused)
             raise
     response = Response(result.body, content_type=negotiated.content_type(result.media_type))
+    # A browser that downloads the answer (the query form's format=xml) names the file by its type.
+    extension = DOWNLOAD_EXTENSIONS.get(result.media_type)
+    if extension is not None:
+        response.headers["Content-Disposition"] = f'inline; filename="results.{extension}"'
     return validator.mark(response)
 
 

@@ -179,7 +179,8 @@ def test_get_dump_without_a_build_is_made_from_the_store(files_app: Flask) -> No
 def test_docs_of_the_site_modules_run(built_dataset: Path) -> None:
     import doctest
 
-    from rlskg.service.pages import dataset, document, meta, rdf, search
+    from rlskg.service import rdf
+    from rlskg.service.pages import dataset, document, meta, search
 
     for module in (dataset, document, meta, rdf, search):
         result = doctest.testmod(module)

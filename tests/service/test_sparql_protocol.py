@@ -307,3 +307,15 @@ def test_get_sparql_error_body_is_json_when_asked(client: FlaskClient) -> None:
     assert response.status_code == 400 and response.mimetype == "application/json"
     error = json.loads(response.data)["error"]
     assert error["status"] == 400 and "1:" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "filename"), [("xml", "results.srx"), ("csv", "results.csv"), ("json", "results.srj")]
+)
+def test_an_answer_names_its_file_for_a_browser_download(
+    client: FlaskClient, fmt: str, filename: str
+) -> None:
+    """Review U9: the no-JavaScript query form's XML answer downloaded as a file named 'sparql'."""
+    response = client.get("/sparql", query_string={"query": "ASK {}", "format": fmt})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'inline; filename="{filename}"'
