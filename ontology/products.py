@@ -33,6 +33,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from rlskg.ontology.namespaces import OBO, OBOINOWL, RLS, bind_prefixes
+from rlskg.ontology.reason import ancestor_pairs
 from rlskg.ontology.source import ontology_iri
 
 FULL = "rls"
@@ -327,13 +328,4 @@ def _closure(pairs: Iterable[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef
     parents: dict[URIRef, set[URIRef]] = {}
     for a, b in pairs:
         parents.setdefault(a, set()).add(b)
-    closure: set[tuple[URIRef, URIRef]] = set()
-    for start in parents:
-        stack, seen = list(parents[start]), set()
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(parents.get(node, ()))
-        closure.update((start, b) for b in seen)
-    return closure
+    return ancestor_pairs(parents)

@@ -46,17 +46,25 @@ def load_queries(folder: Path = QC_DIR) -> list[QcQuery]:
     """
     queries = []
     for path in sorted(folder.glob(f"*{QUERY_SUFFIX}")):
-        text = path.read_text(encoding="utf-8")
-        first = text.splitlines()[0] if text else ""
-        if not first.startswith("#+ summary:"):
-            raise ValueError(f"{path}: the first line must be '#+ summary: <what a row means>'")
-        try:
-            query = prepareQuery(text)
-        except Exception as error:  # pyparsing raises its own exception types
-            raise ValueError(f"{path}: {error}") from error
-        name = path.name.removesuffix(QUERY_SUFFIX)
-        queries.append(QcQuery(name, first.removeprefix("#+ summary:").strip(), query))
+        summary, query = read_summarised_query(path)
+        queries.append(QcQuery(path.name.removesuffix(QUERY_SUFFIX), summary, query))
     return queries
+
+
+def read_summarised_query(path: Path) -> tuple[str, Query]:
+    """A query file whose first line is ``#+ summary: <what a row means>``: (summary, query).
+
+    :raises ValueError: no summary line, or the query does not parse.
+    """
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0] if text else ""
+    if not first.startswith("#+ summary:"):
+        raise ValueError(f"{path}: the first line must be '#+ summary: <what a row means>'")
+    try:
+        query = prepareQuery(text)
+    except Exception as error:  # pyparsing raises its own exception types
+        raise ValueError(f"{path}: {error}") from error
+    return first.removeprefix("#+ summary:").strip(), query
 
 
 @cache

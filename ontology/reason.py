@@ -8,8 +8,10 @@ state leaks from one ontology (or one test's broken copy) into the next.
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import owlready2
 from rdflib import Graph, URIRef
@@ -18,6 +20,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rlskg.ontology.namespaces import PREFIXES
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.source import EDIT_FILE, OntologySourceError, load_ontology
+
+T = TypeVar("T")
 
 EXPECTED_NAME = "expected-classification.tsv"
 EXPECTED_HEADER = ("subclass", "superclass", "comment")
@@ -148,7 +152,16 @@ def _asserted(graph: Graph) -> frozenset[tuple[str, str]]:
         if isinstance(a, URIRef) and isinstance(b, URIRef):
             parents.setdefault(str(a), set()).add(str(b))
             parents.setdefault(str(b), set()).add(str(a))
-    closure: set[tuple[str, str]] = set()
+    return frozenset((a, b) for a, b in ancestor_pairs(parents) if a != b)
+
+
+def ancestor_pairs(parents: Mapping[T, Iterable[T]]) -> set[tuple[T, T]]:
+    """Every (node, ancestor) pair reachable through ``parents`` (node -> its direct parents).
+
+    >>> sorted(ancestor_pairs({"a": ["b"], "b": ["c"]}))
+    [('a', 'b'), ('a', 'c'), ('b', 'c')]
+    """
+    closure: set[tuple[T, T]] = set()
     for start in parents:
         stack, seen = list(parents[start]), set()
         while stack:
@@ -156,8 +169,8 @@ def _asserted(graph: Graph) -> frozenset[tuple[str, str]]:
             if node not in seen:
                 seen.add(node)
                 stack.extend(parents.get(node, ()))
-        closure.update((start, sup) for sup in seen if sup != start)
-    return frozenset(closure)
+        closure.update((start, ancestor) for ancestor in seen)
+    return closure
 
 
 def _problems(

@@ -20,12 +20,12 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from rlskg.ontology.diff import term_name
 from rlskg.ontology.problems import Problem
+from rlskg.ontology.qc import read_summarised_query
 from rlskg.ontology.source import PACKAGE_DIR
 
 REPORT_DIR = PACKAGE_DIR / "report"
@@ -75,15 +75,8 @@ def load_rules(folder: Path = REPORT_DIR) -> list[Rule]:
         path = folder / f"{name}.rq"
         if not path.is_file():
             raise ValueError(f"{profile}:{number}: no rule file {path.name}")
-        text = path.read_text(encoding="utf-8")
-        first = text.splitlines()[0] if text else ""
-        if not first.startswith("#+ summary:"):
-            raise ValueError(f"{path}: the first line must be '#+ summary: <what a row means>'")
-        try:
-            query = prepareQuery(text)
-        except Exception as error:  # pyparsing raises its own exception types
-            raise ValueError(f"{path}: {error}") from error
-        rules.append(Rule(name, level, first.removeprefix("#+ summary:").strip(), query))
+        summary, query = read_summarised_query(path)
+        rules.append(Rule(name, level, summary, query))
     return rules
 
 
