@@ -114,20 +114,32 @@ def describe(
     add(service, SD.defaultDataset, dataset)
     if isinstance(dataset, ox.NamedNode):  # the VoID dataset: where to query it
         add(dataset, VOID.sparqlEndpoint, ox.NamedNode(endpoint))
-    add(dataset, RDF.type, _iri(SD.Dataset))
-    default = ox.BlankNode()
-    add(dataset, SD.defaultGraph, default)
-    add(default, RDF.type, _iri(SD.Graph))
-    add(default, VOID.triples, ox.Literal(stats.triples))
-    for name, count in sorted(stats.graphs.items()):
-        named, graph = ox.BlankNode(), ox.BlankNode()
-        add(dataset, SD.namedGraph, named)
-        add(named, RDF.type, _iri(SD.NamedGraph))
-        add(named, SD.name, ox.NamedNode(name))
-        add(named, SD.graph, graph)
-        add(graph, RDF.type, _iri(SD.Graph))
-        add(graph, VOID.triples, ox.Literal(count))
+    triples += _dataset(dataset, stats.triples, sorted(stats.graphs.items()))
     return triples + void
+
+
+def _dataset(
+    dataset: ox.NamedNode | ox.BlankNode, default_triples: int, named: list[tuple[str, int]]
+) -> list[ox.Triple]:
+    """An sd:Dataset: its default graph's size, and each named graph with its size."""
+    default = ox.BlankNode()
+    triples = [
+        ox.Triple(dataset, _iri(RDF.type), _iri(SD.Dataset)),
+        ox.Triple(dataset, _iri(SD.defaultGraph), default),
+        ox.Triple(default, _iri(RDF.type), _iri(SD.Graph)),
+        ox.Triple(default, _iri(VOID.triples), ox.Literal(default_triples)),
+    ]
+    for name, count in named:
+        entry, graph = ox.BlankNode(), ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, _iri(SD.namedGraph), entry),
+            ox.Triple(entry, _iri(RDF.type), _iri(SD.NamedGraph)),
+            ox.Triple(entry, _iri(SD.name), ox.NamedNode(name)),
+            ox.Triple(entry, _iri(SD.graph), graph),
+            ox.Triple(graph, _iri(RDF.type), _iri(SD.Graph)),
+            ox.Triple(graph, _iri(VOID.triples), ox.Literal(count)),
+        ]
+    return triples
 
 
 def _with_dataset(
@@ -141,27 +153,12 @@ def _with_dataset(
         if t.predicate != _iri(SD.defaultDataset)
     ]
     service, dataset = ox.NamedNode(service_iri), ox.BlankNode()
-
-    def add(s: ox.NamedNode | ox.BlankNode, p: object, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
-        triples.append(ox.Triple(s, _iri(p), o))
-
-    add(service, SD.defaultDataset, dataset)
-    add(dataset, RDF.type, _iri(SD.Dataset))
-    add(dataset, RDFS.comment, ox.Literal(DATASET_NOTE, language="en"))
-    default = ox.BlankNode()
-    add(dataset, SD.defaultGraph, default)
-    add(default, RDF.type, _iri(SD.Graph))
-    add(default, VOID.triples, ox.Literal(sum(stats.graphs.get(g, 0) for g in named.default_graphs)))
-    for name in named.named_graphs:
-        entry, graph = ox.BlankNode(), ox.BlankNode()
-        add(dataset, SD.namedGraph, entry)
-        add(entry, RDF.type, _iri(SD.NamedGraph))
-        add(entry, SD.name, ox.NamedNode(name))
-        add(entry, SD.graph, graph)
-        add(graph, RDF.type, _iri(SD.Graph))
-        add(graph, VOID.triples, ox.Literal(stats.graphs.get(name, 0)))
+    triples.append(ox.Triple(service, _iri(SD.defaultDataset), dataset))
+    triples.append(ox.Triple(dataset, _iri(RDFS.comment), ox.Literal(DATASET_NOTE, language="en")))
+    default_triples = sum(stats.graphs.get(g, 0) for g in named.default_graphs)
+    triples += _dataset(dataset, default_triples, [(n, stats.graphs.get(n, 0)) for n in named.named_graphs])
     # Every other node of the plain description (the VoID, the union's graphs) is left out.
-    kept = {service, dataset, default} | {t.object for t in triples if t.subject == dataset}
+    kept = {service, dataset} | {t.object for t in triples if t.subject == dataset}
     kept |= {t.object for t in triples if t.subject in kept}
     return [t for t in triples if t.subject in kept]
 
