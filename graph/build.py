@@ -50,7 +50,7 @@ from rlskg.ontology.namespaces import DATASET_IRI, GRAPH, SRC
 from rlskg.ontology.products import Entailed
 from rlskg.ontology.reason import ReasonerError, ReasonerResult, reason
 from rlskg.ontology.release import DIFF_NAME, RELEASE_NAME, write_release
-from rlskg.ontology.source import OntologySourceError, load_ontology
+from rlskg.ontology.source import OntologySourceError, load_with_model
 
 Progress = Callable[[str], None]
 
@@ -80,7 +80,8 @@ def build_dataset(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the dataset from ``sources_dir`` (default ``graph/sources``) and the ontology
-    (default ``ontology/rls.ttl``, imports merged), and write it into ``out_dir``.
+    (default ``ontology/rls.ttl``, imports merged, with the data model ``ontology/rlskg-model.ttl``:
+    the ontology graph holds both), and write it into ``out_dir``.
 
     :param progress: called with one line per step (default: written to stderr).
     :raises GraphBuildError: a source or the ontology cannot be read, or ``out_dir`` cannot be
@@ -169,7 +170,7 @@ def _write_build(
 
 def _load_ontology(ontology_file: Path | None) -> Graph:
     try:
-        return load_ontology(ontology_file)
+        return load_with_model(ontology_file)
     except OntologySourceError as error:
         raise GraphBuildError(str(error)) from None
 

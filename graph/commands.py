@@ -18,7 +18,7 @@ from rlskg.graph.publish import PublishError, read_graphs, send_graphs
 from rlskg.graph.stores import read_manifest_version
 from rlskg.graph.stores.auth import Credentials
 from rlskg.graph.validate import check_dataset
-from rlskg.ontology.check import check_ontology
+from rlskg.ontology.check import check_modules, check_ontology
 from rlskg.ontology.commands import print_report
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.source import OntologySourceError
@@ -45,13 +45,14 @@ _OUT = click.option(
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def check_command(ctx: click.Context, out_dir: Path, report_file: Path | None, path: Path | None) -> None:
-    """Check the ontology (OWL 2 DL profile, formatting, QC queries, SHACL, HermiT, the ROBOT-report
-    rules over each release product, the OBO products read back), then the dataset built in OUT
-    (SHACL data shapes, files against the manifest, OWL RL consistency).
+    """Check the disease ontology and the data model (OWL 2 DL profile, formatting, QC queries,
+    SHACL, HermiT, the ROBOT-report rules over each release product, the OBO products read back),
+    then the dataset built in OUT (SHACL data shapes, files against the manifest, OWL RL
+    consistency).
 
     With PATH, check that ontology file alone: the built dataset belongs to the shipped ontology."""
     try:
-        report = check_ontology(path)
+        report = check_ontology(path) if path is not None else check_modules()
     except OntologySourceError as error:
         click.echo(f"error: {error}", err=True)
         ctx.exit(EXIT_BAD_INPUT)

@@ -10,6 +10,10 @@
    (``robot_report.py``: ERROR rows are problems, WARN and INFO are counted in the figures), and
    ``rls.obo`` and ``rls.json`` read back by fastobo and pronto.
 
+The data model (``rlskg-model.ttl``, which imports the disease ontology) is checked the same way,
+its import closure included; its one product is ``rlskg-model.owl``, which step 7 reports on.
+``rlskg check`` with no path checks both edit files (``check_modules``).
+
 A missing Java or OWL API turns its step into a problem that says so, never a traceback.
 """
 
@@ -27,13 +31,14 @@ from rlskg.ontology.fmt import is_canonical
 from rlskg.ontology.namespaces import OBOINOWL, RLS
 from rlskg.ontology.owlapi import OwlApiError, OwlApiUnavailable, ProfileReport, check_profile
 from rlskg.ontology.problems import Problem
+from rlskg.ontology.products import MODEL
 from rlskg.ontology.qc import run_queries, validate_shapes
 from rlskg.ontology.reason import ReasonerError, ReasonerResult, reason
-from rlskg.ontology.release import Release, make_release
+from rlskg.ontology.release import Release, make_model_release, make_release
 from rlskg.ontology.robot_report import Violation, counts
 from rlskg.ontology.robot_report import problems as report_problems
 from rlskg.ontology.robot_report import report as robot_report
-from rlskg.ontology.source import EDIT_FILE, load_ontology
+from rlskg.ontology.source import EDIT_FILE, MODEL_FILE, is_model, load_ontology
 
 Figure = int | float | str
 
@@ -75,7 +80,10 @@ def check_ontology(path: Path | None = None) -> CheckReport:
     """
     path = path or EDIT_FILE
     graph = load_ontology(path)
-    report = CheckReport(path, figures=ontology_figures(graph))
+    # the data model's figures are of its own terms (its import closure is the disease ontology)
+    figures = ontology_figures(load_ontology(path, with_imports=False) if is_model(path) else graph)
+    figures["triples (with imports)"] = len(graph)
+    report = CheckReport(path, figures=figures)
     where = str(path)
 
     try:
@@ -107,15 +115,33 @@ def check_ontology(path: Path | None = None) -> CheckReport:
     except ReasonerError as error:
         report.problems.append(Problem("reasoner", where, f"cannot run HermiT: {error}"))
 
-    entailed = report.reasoner.entailed if report.reasoner is not None else None
-    release = make_release(path, entailed)
-    for name, product in release.graphs().items():
+    if is_model(path):
+        products = {MODEL: make_model_release(path)}
+    else:
+        entailed = report.reasoner.entailed if report.reasoner is not None else None
+        release = make_release(path, entailed)
+        products = release.graphs()
+        report.problems += obo_problems(release)
+    for name, product in products.items():
         file_name = f"{name}.owl"
         found = robot_report(product, file_name)
         report.violations += found
         report.problems += report_problems(found)
         report.figures[f"report {file_name}"] = counts(found, file_name)
-    report.problems += obo_problems(release)
+    return report
+
+
+def check_modules() -> CheckReport:
+    """Check the disease ontology and the data model (``check_ontology`` on each) into one report:
+    the problems of both, the disease ontology's figures and the model's (marked "model")."""
+    report = check_ontology(EDIT_FILE)
+    model = check_ontology(MODEL_FILE)
+    report.problems += model.problems
+    report.violations += model.violations
+    for name, value in model.figures.items():
+        if not name.startswith("report "):
+            name = f"model: {name}"
+        report.figures[name] = value
     return report
 
 

@@ -11,6 +11,9 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
 BASE = "https://w3id.org/rlskg/"
 
 ONTOLOGY_IRI = BASE + "ontology"
+# The knowledge graph's data model: an ontology of its own (ontology/rlskg-model.ttl), whose terms
+# keep the rls: namespace.
+MODEL_IRI = BASE + "model"
 RLS = Namespace(BASE + "ontology/")
 IMPORTS = Namespace(BASE + "ontology/imports/")
 SRC = Namespace(BASE + "id/source/")

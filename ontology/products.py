@@ -17,6 +17,11 @@
   individuals, no equivalence, disjointness or anonymous class expression. What OBO tools that
   want a tree read (and what ``rls.obo`` and ``rls.json`` are made from).
 
+- **model** (``rlskg-model.owl``): the knowledge graph's data model (``rlskg-model.ttl``, its own
+  ontology IRI ``https://w3id.org/rlskg/model``), its own axioms only: its import of the disease
+  ontology is replaced by declarations of the disease ontology's terms it uses, so the file
+  stands alone in OWL 2 DL; the disease products above do not contain it.
+
 Each product keeps the header with its own ``owl:versionIRI`` (``.../releases/<date>/rls-base.owl``)
 and ``owl:versionInfo``. The graphs come out with arbitrary blank-node labels: ``release.py``
 orders and numbers them when it writes a file.
@@ -39,6 +44,7 @@ from rlskg.ontology.source import ontology_iri
 FULL = "rls"
 BASE = "rls-base"
 SIMPLE = "rls-simple"
+MODEL = "rlskg-model"
 PRODUCTS = (FULL, BASE, SIMPLE)
 
 Entailed = frozenset[tuple[str, str]]
@@ -181,6 +187,17 @@ def base_product(own: Graph, merged: Graph, entailed: Entailed | None) -> Graph:
         graph.add((DC_TYPE, RDF.type, OWL.AnnotationProperty))
         graph.add((header, DC_TYPE, BASE_FILE))
     _set_version(graph, BASE)
+    return graph
+
+
+def model_product(own: Graph, merged: Graph) -> Graph:
+    """``rlskg-model.owl``: the data model's edit file ``own`` (loaded without imports) with the
+    header's versionIRI, no ``owl:imports``, and the terms it uses from ``merged`` (its import
+    closure) declared."""
+    graph = _copy(own)
+    graph.remove((None, OWL.imports, None))
+    _declare_used(graph, merged)
+    _set_version(graph, MODEL)
     return graph
 
 

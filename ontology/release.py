@@ -7,6 +7,7 @@
 | ``rls-simple.owl``, ``rls-simple.ttl`` | simple: the named-class hierarchy, reduced, with annotations |
 | ``rls.obo`` | the simple product in OBO 1.4 |
 | ``rls.json`` | the simple product in OBO Graphs JSON |
+| ``rlskg-model.owl``, ``rlskg-model.ttl`` | the knowledge graph's data model, its own ontology |
 | ``release-diff.md`` | what changed since the previous ``rls.owl``, when one is given (``diff.py``) |
 
 No product has ``owl:imports``: a consumer needs neither the catalog nor the network. Each keeps
@@ -35,13 +36,15 @@ from rlskg.ontology.obo import OBO_NAME, obo_text, obographs_json, read_simple
 from rlskg.ontology.products import (
     BASE,
     FULL,
+    MODEL,
     SIMPLE,
     Entailed,
     base_product,
     full_product,
+    model_product,
     simple_product,
 )
-from rlskg.ontology.source import load_ontology
+from rlskg.ontology.source import MODEL_FILE, load_ontology
 
 RELEASE_DIR = DEFAULT_OUT / "ontology"
 RELEASE_NAME = FULL
@@ -90,6 +93,16 @@ def make_release(path: Path | None = None, entailed: Entailed | None = None) -> 
     )
 
 
+def make_model_release(path: Path | None = None) -> Graph:
+    """The data model's product (``products.model_product``) of its edit file ``path`` (default
+    ``ontology/rlskg-model.ttl``), with stable blank-node labels.
+
+    :raises OntologySourceError: the model or an import cannot be loaded.
+    """
+    path = path or MODEL_FILE
+    return stable_graph(model_product(load_ontology(path, with_imports=False), load_ontology(path)))
+
+
 def stable_graph(graph: Graph) -> Graph:
     """``graph`` in canonical order with blank nodes labelled ``b1``, ``b2``... in that order."""
     # Stable order: parse the canonical Turtle into SimpleMemory, whose iteration follows insertion
@@ -118,9 +131,11 @@ def write_release(
     path: Path | None = None,
     entailed: Entailed | None = None,
     previous: Path | None = None,
+    model: Path | None = None,
 ) -> list[Path]:
     """Write every release file into ``out_dir`` (default ``build/ontology``); with ``previous``
     (an earlier ``rls.owl``), also ``release-diff.md``. Returns the files, full product first.
+    ``model`` is the data model's edit file (default ``ontology/rlskg-model.ttl``).
 
     :raises OntologySourceError: the edit file or an import cannot be loaded.
     """
@@ -137,6 +152,9 @@ def write_release(
         written.append(_write(out_dir / f"{name}.ttl", format_graph(graph)))
     written.append(_write(out_dir / f"{OBO_NAME}.obo", release.obo))
     written.append(_write(out_dir / f"{OBO_NAME}.json", release.obographs))
+    model_graph = make_model_release(model)
+    written.append(_write(out_dir / f"{MODEL}.owl", rdfxml_text(model_graph)))
+    written.append(_write(out_dir / f"{MODEL}.ttl", format_graph(model_graph)))
     if previous is not None and previous.is_file():
         text = diff_files(previous, out_dir / f"{FULL}.owl").markdown(
             old_name=f"previous build's {FULL}.owl", new_name=f"{FULL}.owl"

@@ -16,6 +16,9 @@ from rlskg.ontology.namespaces import bind_prefixes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EDIT_FILE = PACKAGE_DIR / "rls.ttl"
+# The knowledge graph's data model (association nodes, figures, claim strengths): a module of its
+# own, with its own ontology IRI, that imports the disease ontology (which does not import it back).
+MODEL_FILE = PACKAGE_DIR / "rlskg-model.ttl"
 IMPORTS_DIR = PACKAGE_DIR / "imports"
 CATALOG_FILE = PACKAGE_DIR / "catalog-v001.xml"
 
@@ -124,6 +127,24 @@ def load_ontology(path: Path | None = None, with_imports: bool = True) -> Graph:
         graph += (triple for triple in imported if imported_iri is None or triple[0] != imported_iri)
     graph.remove((None, OWL.imports, None))
     return graph
+
+
+def load_with_model(path: Path | None = None, model: Path | None = None) -> Graph:
+    """The disease ontology ``path`` (default ``ontology/rls.ttl``) with its imports merged, plus
+    the data model's own triples (default ``ontology/rlskg-model.ttl``), both ontology headers kept
+    and no ``owl:imports``: the ontology graph of the dataset, which the data and its pages read.
+
+    :raises OntologySourceError: a file does not parse or an import cannot be resolved.
+    """
+    graph = load_ontology(path)
+    graph += load_ontology(model or MODEL_FILE, with_imports=False)
+    graph.remove((None, OWL.imports, None))
+    return graph
+
+
+def is_model(path: Path) -> bool:
+    """Whether ``path`` is the data model's edit file (rather than the disease ontology's)."""
+    return path.resolve() == MODEL_FILE.resolve()
 
 
 def _import_closure(path: Path, graph: Graph) -> list[tuple[str, Path, Graph]]:

@@ -5,8 +5,9 @@ document negotiates HTML (a page), Turtle, JSON-LD, RDF/XML or N-Triples (the de
 ``.rdf``, ``.nt``, ``.html`` to choose without Accept). The ontology IRI ``/ontology`` gives its
 pyLODE documentation to browsers and the ontology release to programs (release.py), as do
 ``/ontology.owl`` (``.rdf``, ``.xml``, ``.ttl``, ``.jsonld``, ``.nt``, ``.obo``, ``.json``), the
-base and simple products (``/ontology-base.owl``, ``/ontology-simple.ttl``, ...) and the versionIRIs.
-Unknown IRIs are 404.
+base and simple products (``/ontology-base.owl``, ``/ontology-simple.ttl``, ...) and the
+versionIRIs. The data model's IRI ``/model`` (``.owl``, ``.ttl``, ``.nt``) and its versionIRI
+serve its release file (release.py). Unknown IRIs are 404.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib.namespace import VOID
 
-from rlskg.ontology.namespaces import BASE, DATASET_IRI, FOAF, SD
+from rlskg.ontology.namespaces import BASE, DATASET_IRI, FOAF, MODEL_IRI, SD
+from rlskg.ontology.products import MODEL
 from rlskg.service import errors
 from rlskg.service.pages import release
 from rlskg.service.pages.describe import bind, construct, exists, iri_for, is_ontology, load_query
 from rlskg.service.pages.diagram import Diagram, Node, layout
 from rlskg.service.pages.meta import page_description, resource_schema
 from rlskg.service.pages.ontodocs import framed
+from rlskg.service.pages.release import MODEL_FORMATS
 from rlskg.service.pages.search import find
 from rlskg.service.pages.view import Page, add_hierarchy, build_page
 from rlskg.service.protocol import conditional, negotiation
@@ -198,6 +201,42 @@ def versioned(version: str, name: str) -> Response:
         return not_found(f"{BASE}ontology/releases/{version}/{name}")
     product, media_type = found
     return _validated(media_type, lambda: release.response(media_type, product))
+
+
+@bp.get("/model", defaults={"suffix": None}, strict_slashes=False)
+@bp.get("/model.<any(owl, rdf, xml, ttl, nt):suffix>")
+def model(suffix: str | None) -> Response:
+    """The data model's IRI (release.py): RDF/XML when the client says nothing; a browser that
+    prefers HTML gets the Turtle as plain text."""
+    if not state().ontology_release.has(MODEL):
+        return not_found(MODEL_IRI)
+    if suffix is not None:
+        named = release.model_file(suffix)
+        if named is None:
+            return not_found(None)
+        return _validated(named, lambda: release.response(named, MODEL))
+    header = request.headers.get("Accept")
+    if wants_html(header):
+        body = state().ontology_release.body("text/turtle", MODEL)
+        response = _validated(HTML, lambda: Response(body, content_type="text/plain; charset=utf-8"))
+    else:
+        ranked = negotiation.negotiate(header, None, MODEL_FORMATS).graph
+        if not ranked:
+            errors.not_acceptable(f"the data model is available as {negotiation.supported(MODEL_FORMATS)}")
+        media_type = ranked[0]
+        response = _validated(media_type, lambda: release.response(media_type, MODEL))
+    response.headers.add("Vary", "Accept")
+    return response
+
+
+@bp.get("/model/releases/<version>/<name>")
+def model_versioned(version: str, name: str) -> Response:
+    """The data model's versionIRI (``.../model/releases/<date>/rlskg-model.owl``) and its other
+    formats (``rlskg-model.ttl``, ``.nt``)."""
+    media_type = release.versioned_model_file(version, name)
+    if media_type is None:
+        return not_found(f"{MODEL_IRI}/releases/{version}/{name}")
+    return _validated(media_type, lambda: release.response(media_type, MODEL))
 
 
 def _resource(iri: str, media_type: str) -> Response:

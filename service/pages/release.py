@@ -14,6 +14,13 @@ ontology IRI and its file forms serve the release files the build wrote (``build
 | ``/ontology-base.owl`` (``.rdf``, ``.xml``, ``.ttl``, ``.nt``) | ``rls-base.*`` | as above |
 | ``/ontology-simple.owl`` (``.rdf``, ``.xml``, ``.ttl``, ``.nt``) | ``rls-simple.*`` | as above |
 | ``/ontology/releases/<date>/<file>`` | each file by its own name (the versionIRIs) | as above |
+| ``/model`` (no Accept), ``/model.owl`` ``.rdf`` ``.xml`` | ``rlskg-model.owl`` (the data model) | RDF/XML |
+| ``/model.ttl``, ``.nt`` | ``rlskg-model.ttl``, N-Triples of it | as named |
+| ``/model/releases/<date>/<file>`` | ``rlskg-model.owl``, ``.ttl``, ``.nt`` (its versionIRI) | as above |
+
+The data model (``https://w3id.org/rlskg/model``) is an ontology of its own, released beside the
+disease ontology: its IRI negotiates RDF/XML, Turtle and N-Triples (a browser that prefers HTML
+gets the Turtle as plain text, to read), and has no OBO form.
 
 RDF/XML comes first when a client states no preference, as OWL tools (the OWL API, owlready2)
 expect. OBO has no registered media type: ``text/obo`` is the one OBO readers that declare one use
@@ -37,10 +44,10 @@ from pathlib import Path
 from flask import Response
 from rdflib import OWL, RDF, Graph
 
-from rlskg.ontology.namespaces import BASE
+from rlskg.ontology.namespaces import BASE, MODEL_IRI
 from rlskg.ontology.obo import OBO_NAME
 from rlskg.ontology.products import BASE as BASE_PRODUCT
-from rlskg.ontology.products import FULL, SIMPLE
+from rlskg.ontology.products import FULL, MODEL, SIMPLE
 from rlskg.ontology.release import write_release
 from rlskg.service.protocol import negotiation
 from rlskg.service.state import state
@@ -68,6 +75,7 @@ SERVED: dict[str, tuple[str, ...]] = {
     FULL: (*RDF_TYPES, OBO_MEDIA_TYPE, OBOGRAPHS_MEDIA_TYPE),
     BASE_PRODUCT: ("application/rdf+xml", "text/turtle", "application/n-triples"),
     SIMPLE: ("application/rdf+xml", "text/turtle", "application/n-triples"),
+    MODEL: ("application/rdf+xml", "text/turtle", "application/n-triples"),
 }
 # Content negotiation on the ontology IRI: the RDF forms of the full product, then OBO.
 FORMATS = (
@@ -75,6 +83,9 @@ FORMATS = (
     negotiation.Format(OBO_MEDIA_TYPE, ("obo",)),
 )
 _FILE_NAME = re.compile(r"^(?P<stem>rls(?:-base|-simple)?)\.(?P<extension>\w+)$")
+# Content negotiation on the data model's IRI, RDF/XML first.
+MODEL_FORMATS = tuple(f for f in FORMATS if f.media_type in SERVED[MODEL])
+_MODEL_FILE_NAME = re.compile(rf"^{MODEL}\.(?P<extension>\w+)$")
 
 
 class OntologyRelease:
@@ -83,7 +94,7 @@ class OntologyRelease:
     def __init__(self, out: Path | None) -> None:
         self.out = out
         self._files: dict[tuple[str, str], bytes] | None = None
-        self._version_iri: str | None = None
+        self._version_iris: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def body(self, media_type: str, product: str = FULL) -> bytes:
@@ -96,8 +107,20 @@ class OntologyRelease:
 
     def version_iri(self) -> str | None:
         """The full product's versionIRI (``.../releases/<date>/rls.owl``)."""
+        return self._read_version(FULL)
+
+    def model_version_iri(self) -> str | None:
+        """The data model's versionIRI (``https://w3id.org/rlskg/model/releases/<date>/rlskg-model.owl``)."""
+        return self._read_version(MODEL)
+
+    def has(self, product: str) -> bool:
+        """Whether the release holds ``product`` (a build made before the data model had its own
+        file has no ``rlskg-model``)."""
+        return any(stem == product for stem, _media_type in self._read())
+
+    def _read_version(self, product: str) -> str | None:
         self._read()
-        return self._version_iri
+        return self._version_iris.get(product)
 
     def _read(self) -> dict[tuple[str, str], bytes]:
         with self._lock:
@@ -123,10 +146,10 @@ class OntologyRelease:
             if turtle is not None:
                 graph = Graph().parse(data=turtle, format="turtle")
                 files[(product, "application/n-triples")] = graph.serialize(format="nt", encoding="utf-8")
-                if product == FULL:
-                    ontology = next(graph.subjects(RDF.type, OWL.Ontology), None)
-                    version = graph.value(ontology, OWL.versionIRI) if ontology is not None else None
-                    self._version_iri = str(version) if version is not None else None
+                ontology = next(graph.subjects(RDF.type, OWL.Ontology), None)
+                version = graph.value(ontology, OWL.versionIRI) if ontology is not None else None
+                if version is not None:
+                    self._version_iris[product] = str(version)
         return files
 
 
@@ -164,3 +187,20 @@ def versioned_file(version: str, name: str) -> tuple[str, str] | None:
     if extension in ("obo", "json"):  # rls.obo and rls.json are files of their own, not variants
         return product_file("", extension) if stem == OBO_NAME else None
     return product_file(stem.removeprefix(FULL).removeprefix("-"), extension)
+
+
+def model_file(extension: str | None) -> str | None:
+    """The media type of ``/model.<extension>``, or None when the data model is not served so."""
+    media_type = EXTENSIONS.get(extension or "")
+    return media_type if media_type in SERVED[MODEL] else None
+
+
+def versioned_model_file(version: str, name: str) -> str | None:
+    """The media type of ``/model/releases/<version>/<name>``, or None when that is not a file of
+    the version served (``rlskg-model.owl``, ``.ttl``, ``.nt``)."""
+    match = _MODEL_FILE_NAME.match(name)
+    if match is None or state().ontology_release.model_version_iri() != (
+        f"{MODEL_IRI}/releases/{version}/{MODEL}.owl"
+    ):
+        return None
+    return model_file(match.group("extension"))

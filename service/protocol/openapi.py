@@ -20,6 +20,7 @@ _RELEASE = [
     "text/obo",  # rls.obo (service/pages/release.py)
     "application/json",  # rls.json, OBO Graphs
 ]
+_MODEL = ["application/rdf+xml", "text/turtle", "application/n-triples"]  # rlskg-model.owl
 _DOCUMENT = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/n3"]
 
 
@@ -254,6 +255,43 @@ def _pages() -> dict[str, Any]:
             }
         },
         "/ontology/{name}": {"get": {"summary": "A term IRI", "parameters": [name], "responses": see_other}},
+        "/model": {
+            "get": {
+                "summary": "The data model's IRI (association nodes, figures, claim strengths: an ontology "
+                "of its own, rlskg-model.owl): RDF/XML when Accept says nothing, Turtle or N-Triples; "
+                "browsers get the Turtle as plain text",
+                "responses": {
+                    "200": {"description": "The data model", "content": _content(_MODEL)},
+                    "304": {"description": "Not modified"},
+                    **_errors(406),
+                },
+            }
+        },
+        "/model.{suffix}": {
+            "get": {
+                "summary": "The data model's release in one RDF format",
+                "parameters": [_param("suffix", "path", "owl, rdf or xml (RDF/XML), ttl or nt")],
+                "responses": {
+                    "200": {"description": "The data model", "content": _content(_MODEL)},
+                    "304": {"description": "Not modified"},
+                    "404": {"description": "No such form"},
+                },
+            }
+        },
+        "/model/releases/{version}/{name}": {
+            "get": {
+                "summary": "The data model's versionIRI (rlskg-model.owl) and its other formats "
+                "(rlskg-model.ttl, rlskg-model.nt)",
+                "parameters": [
+                    _param("version", "path", "The release's date, as in owl:versionIRI"),
+                    _param("name", "path", "rlskg-model.owl, rlskg-model.ttl or rlskg-model.nt"),
+                ],
+                "responses": {
+                    "200": {"description": "The data model", "content": _content(_MODEL)},
+                    "404": {"description": "Not the version served"},
+                },
+            }
+        },
         "/.well-known/genid/{name}": {
             "get": {
                 "summary": "A skolem IRI (a blank node named by the build): 303 to the triples it stands in",

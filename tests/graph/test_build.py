@@ -31,6 +31,8 @@ EXPECTED_FILES = [
     "ontology/rls.obo",
     "ontology/rls.owl",
     "ontology/rls.ttl",
+    "ontology/rlskg-model.owl",
+    "ontology/rlskg-model.ttl",
     "void.ttl",
 ]
 

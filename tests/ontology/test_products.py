@@ -41,6 +41,8 @@ FILES = [
     "rls-simple.ttl",
     "rls.obo",
     "rls.json",
+    "rlskg-model.owl",  # the data model, its own ontology (the same for each edit file)
+    "rlskg-model.ttl",
 ]
 OWL_PRODUCTS = {"rls": "rls.owl", "rls-base": "rls-base.owl", "rls-simple": "rls-simple.owl"}
 FORMATS = {".owl": "xml", ".ttl": "turtle"}

@@ -128,3 +128,51 @@ def test_owlready2_loads_the_ontology_iri(server: Server, built_dataset: Path) -
     assert len(served_classes) > 200
     assert served_classes == {c.iri for c in released.world.classes()}
     assert not any("/.well-known/genid/" in iri for iri in served_classes)
+
+
+# -- the data model: an ontology of its own, at its own IRI -------------------------------------
+
+MODEL_VERSION_PATH = "/model/releases/2026-11-22/rlskg-model.owl"
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "media_type", "file"),
+    [
+        ("/model", None, "application/rdf+xml", "rlskg-model.owl"),
+        ("/model", "text/turtle", "text/turtle", "rlskg-model.ttl"),
+        ("/model.owl", None, "application/rdf+xml", "rlskg-model.owl"),
+        ("/model.ttl", None, "text/turtle", "rlskg-model.ttl"),
+        (MODEL_VERSION_PATH, None, "application/rdf+xml", "rlskg-model.owl"),
+        (MODEL_VERSION_PATH.replace(".owl", ".ttl"), None, "text/turtle", "rlskg-model.ttl"),
+    ],
+)
+def test_each_form_of_the_model_iri_is_its_release_file(
+    server: Server, built_dataset: Path, path: str, accept: str | None, media_type: str, file: str
+) -> None:
+    status, headers, body = server.request("GET", path, headers={"Accept": accept} if accept else {})
+    assert status == 200 and headers["content-type"].split(";")[0] == media_type
+    assert body == (built_dataset / "ontology" / file).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/model/releases/2001-01-01/rlskg-model.owl",
+        "/model.obo",
+        "/model.jsonld",
+        "/model/releases/x/rls.owl",
+    ],
+)
+def test_another_version_or_form_of_the_model_is_not_served(server: Server, path: str) -> None:
+    status, _, _ = server.request("GET", path)
+    assert status == 404
+
+
+@pytest.mark.parametrize("path", ["/model", MODEL_VERSION_PATH])
+def test_the_owl_api_loads_the_model_iri_alone_in_owl2_dl(
+    server: Server, built_dataset: Path, path: str
+) -> None:
+    served = check_profile(url(server, path))
+    released = check_profile(built_dataset / "ontology" / "rlskg-model.owl")
+    assert served.in_profile, served.violations[:5]
+    assert served.stats == released.stats

@@ -9,9 +9,9 @@ import fastobo
 from flask.testing import FlaskClient
 from pronto.ontology import Ontology
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDF
 
-from rlskg.ontology.source import EDIT_FILE, load_ontology, ontology_iri
+from rlskg.ontology.source import EDIT_FILE, MODEL_FILE, load_ontology, ontology_iri
 from tests.support.service import parse
 
 VERSIONED = str(
@@ -84,3 +84,44 @@ def test_get_ontology_obo_answers_304_to_its_etag(client: FlaskClient) -> None:
     first = client.get("/ontology.obo")
     again = client.get("/ontology.obo", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_get_model_iri_is_the_data_model_release(client: FlaskClient) -> None:
+    model = URIRef("https://w3id.org/rlskg/model")
+    versioned = load_ontology(MODEL_FILE, with_imports=False).value(model, OWL.versionIRI)
+    for path, accept, fmt in [
+        ("/model", None, "xml"),
+        ("/model", "text/turtle", "turtle"),
+        ("/model.ttl", None, "turtle"),
+        ("/model.nt", None, "nt"),
+        ("/" + str(versioned).removeprefix("https://w3id.org/rlskg/"), None, "xml"),
+    ]:
+        response = client.get(path, headers={"Accept": accept} if accept else {})
+        assert response.status_code == 200, path
+        graph: Graph = parse(response.data, fmt)
+        assert ontology_iri(graph) == model, path
+        assert graph.value(model, OWL.versionIRI) == versioned, path
+        assert not list(graph.objects(None, OWL.imports)), path
+        assert (URIRef("https://w3id.org/rlskg/ontology/Association"), RDF.type, OWL.Class) in graph, path
+
+
+def test_get_model_for_a_browser_is_its_turtle_as_text_and_others_are_406_or_404(client: FlaskClient) -> None:
+    response = client.get("/model", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert b"<https://w3id.org/rlskg/model>" in response.data
+    assert client.get("/model", headers={"Accept": "application/ld+json"}).status_code == 406
+    assert client.get("/model.obo").status_code == 404
+    assert client.get("/model/releases/2001-01-01/rlskg-model.owl").status_code == 404
+
+
+def test_disease_products_hold_no_data_model_term(client: FlaskClient) -> None:
+    for path, fmt in [
+        ("/ontology.ttl", "turtle"),
+        ("/ontology-base.ttl", "turtle"),
+        ("/ontology-simple.nt", "nt"),
+    ]:
+        graph: Graph = parse(client.get(path).data, fmt)
+        assert not list(graph.triples((URIRef("https://w3id.org/rlskg/ontology/Association"), None, None))), (
+            path
+        )
+    assert "rls:Association" not in client.get("/ontology.obo").get_data(as_text=True)
