@@ -204,7 +204,7 @@ def versioned(version: str, name: str) -> Response:
 
 
 @bp.get("/model", defaults={"suffix": None}, strict_slashes=False)
-@bp.get("/model.<any(owl, rdf, xml, ttl, nt):suffix>")
+@bp.get("/model.<any(owl, rdf, xml, ttl, nt, jsonld):suffix>")
 def model(suffix: str | None) -> Response:
     """The data model's IRI (release.py): RDF/XML when the client says nothing; a browser that
     prefers HTML gets the Turtle as plain text."""

@@ -15,7 +15,7 @@ ontology IRI and its file forms serve the release files the build wrote (``build
 | ``/ontology-simple.owl`` (``.rdf``, ``.xml``, ``.ttl``, ``.nt``) | ``rls-simple.*`` | as above |
 | ``/ontology/releases/<date>/<file>`` | each file by its own name (the versionIRIs) | as above |
 | ``/model`` (no Accept), ``/model.owl`` ``.rdf`` ``.xml`` | ``rlskg-model.owl`` (the data model) | RDF/XML |
-| ``/model.ttl``, ``.nt`` | ``rlskg-model.ttl``, N-Triples of it | as named |
+| ``/model.ttl``, ``.nt``, ``.jsonld`` | ``rlskg-model.ttl``, N-Triples and compact JSON-LD of it | as named |
 | ``/model/releases/<date>/<file>`` | ``rlskg-model.owl``, ``.ttl``, ``.nt`` (its versionIRI) | as above |
 
 The data model (``https://w3id.org/rlskg/model``) is an ontology of its own, released beside the
@@ -44,7 +44,7 @@ from pathlib import Path
 from flask import Response
 from rdflib import OWL, RDF, Graph
 
-from rlskg.ontology.namespaces import BASE, MODEL_IRI
+from rlskg.ontology.namespaces import BASE, MODEL_IRI, PREFIXES
 from rlskg.ontology.obo import OBO_NAME
 from rlskg.ontology.products import BASE as BASE_PRODUCT
 from rlskg.ontology.products import FULL, MODEL, SIMPLE
@@ -75,7 +75,7 @@ SERVED: dict[str, tuple[str, ...]] = {
     FULL: (*RDF_TYPES, OBO_MEDIA_TYPE, OBOGRAPHS_MEDIA_TYPE),
     BASE_PRODUCT: ("application/rdf+xml", "text/turtle", "application/n-triples"),
     SIMPLE: ("application/rdf+xml", "text/turtle", "application/n-triples"),
-    MODEL: ("application/rdf+xml", "text/turtle", "application/n-triples"),
+    MODEL: ("application/rdf+xml", "text/turtle", "application/n-triples", "application/ld+json"),
 }
 # Content negotiation on the ontology IRI: the RDF forms of the full product, then OBO.
 FORMATS = (
@@ -146,6 +146,11 @@ class OntologyRelease:
             if turtle is not None:
                 graph = Graph().parse(data=turtle, format="turtle")
                 files[(product, "application/n-triples")] = graph.serialize(format="nt", encoding="utf-8")
+                if "application/ld+json" in media_types and (product, "application/ld+json") not in files:
+                    # the build writes no JSON-LD of this product: compact JSON-LD made from the Turtle
+                    files[(product, "application/ld+json")] = graph.serialize(
+                        format="json-ld", context=dict(PREFIXES), auto_compact=True, encoding="utf-8"
+                    )
                 ontology = next(graph.subjects(RDF.type, OWL.Ontology), None)
                 version = graph.value(ontology, OWL.versionIRI) if ontology is not None else None
                 if version is not None:

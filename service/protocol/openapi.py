@@ -20,7 +20,12 @@ _RELEASE = [
     "text/obo",  # rls.obo (service/pages/release.py)
     "application/json",  # rls.json, OBO Graphs
 ]
-_MODEL = ["application/rdf+xml", "text/turtle", "application/n-triples"]  # rlskg-model.owl
+_MODEL = [
+    "application/rdf+xml",
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+]  # rlskg-model.owl
 _DOCUMENT = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/n3"]
 
 
@@ -258,8 +263,8 @@ def _pages() -> dict[str, Any]:
         "/model": {
             "get": {
                 "summary": "The data model's IRI (association nodes, figures, claim strengths: an ontology "
-                "of its own, rlskg-model.owl): RDF/XML when Accept says nothing, Turtle or N-Triples; "
-                "browsers get the Turtle as plain text",
+                "of its own, rlskg-model.owl): RDF/XML when Accept says nothing, Turtle, N-Triples or "
+                "JSON-LD; browsers get the Turtle as plain text",
                 "responses": {
                     "200": {"description": "The data model", "content": _content(_MODEL)},
                     "304": {"description": "Not modified"},
@@ -270,7 +275,7 @@ def _pages() -> dict[str, Any]:
         "/model.{suffix}": {
             "get": {
                 "summary": "The data model's release in one RDF format",
-                "parameters": [_param("suffix", "path", "owl, rdf or xml (RDF/XML), ttl or nt")],
+                "parameters": [_param("suffix", "path", "owl, rdf or xml (RDF/XML), ttl, nt or jsonld")],
                 "responses": {
                     "200": {"description": "The data model", "content": _content(_MODEL)},
                     "304": {"description": "Not modified"},

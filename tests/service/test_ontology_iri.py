@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import owlready2
+import pyoxigraph as ox
 import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from rlskg.ontology.owlapi import check_profile
 from tests.support.server import Server, start, stop
@@ -159,7 +162,6 @@ def test_each_form_of_the_model_iri_is_its_release_file(
     [
         "/model/releases/2001-01-01/rlskg-model.owl",
         "/model.obo",
-        "/model.jsonld",
         "/model/releases/x/rls.owl",
     ],
 )
@@ -176,3 +178,18 @@ def test_the_owl_api_loads_the_model_iri_alone_in_owl2_dl(
     released = check_profile(built_dataset / "ontology" / "rlskg-model.owl")
     assert served.in_profile, served.violations[:5]
     assert served.stats == released.stats
+
+
+def test_the_model_iri_answers_json_ld(server: Server) -> None:
+    """Every IRI of the dataset dereferences in JSON-LD too (tests/pages/test_dereference.py): the
+    model, which the build releases as OWL and Turtle, is written as compact JSON-LD from its Turtle."""
+    status, headers, body = server.request("GET", "/model", {"Accept": "application/ld+json"})
+    assert status == 200 and headers["content-type"].startswith("application/ld+json")
+    turtle = server.request("GET", "/model.ttl")[2]
+    assert isomorphic(_graph(turtle, ox.RdfFormat.TURTLE), _graph(body, ox.RdfFormat.JSON_LD))
+
+
+def _graph(data: bytes, fmt: ox.RdfFormat) -> Graph:
+    """Read with Oxigraph (rdflib's JSON-LD parser warns), compared with rdflib."""
+    lines = ox.serialize(ox.parse(data, format=fmt), format=ox.RdfFormat.N_QUADS) or b""
+    return Graph().parse(data=lines.decode(), format="nt")

@@ -105,11 +105,14 @@ def test_get_model_iri_is_the_data_model_release(client: FlaskClient) -> None:
         assert (URIRef("https://w3id.org/rlskg/ontology/Association"), RDF.type, OWL.Class) in graph, path
 
 
-def test_get_model_for_a_browser_is_its_turtle_as_text_and_others_are_406_or_404(client: FlaskClient) -> None:
+def test_get_model_for_a_browser_is_its_turtle_as_text_and_others_are_406_or_404(
+    client: FlaskClient,
+) -> None:
     response = client.get("/model", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.mimetype == "text/plain"
     assert b"<https://w3id.org/rlskg/model>" in response.data
-    assert client.get("/model", headers={"Accept": "application/ld+json"}).status_code == 406
+    assert client.get("/model", headers={"Accept": "application/ld+json"}).status_code == 200
+    assert client.get("/model", headers={"Accept": "application/trig"}).status_code == 406
     assert client.get("/model.obo").status_code == 404
     assert client.get("/model/releases/2001-01-01/rlskg-model.owl").status_code == 404
 
