@@ -12,6 +12,7 @@ from rdflib.namespace import OWL, RDF
 from rlskg.ontology.check import check_ontology
 from rlskg.ontology.namespaces import MODEL_IRI, OBOINOWL, ONTOLOGY_IRI, RLS
 from rlskg.ontology.owlapi import check_profile
+from rlskg.ontology.products import ENTITY_TYPES
 from rlskg.ontology.release import make_model_release, rdfxml_text
 from rlskg.ontology.source import (
     EDIT_FILE,
@@ -38,13 +39,6 @@ MODEL_CLASSES = {
     "Source",
     "Unit",
 }
-ENTITY_TYPES = (
-    OWL.Class,
-    OWL.ObjectProperty,
-    OWL.DatatypeProperty,
-    OWL.AnnotationProperty,
-    OWL.NamedIndividual,
-)
 
 
 def declared(graph: Graph) -> set[URIRef]:
