@@ -46,6 +46,15 @@ class Dump:
     def gzipped(self) -> bytes:
         return gzip.compress(self.body, compresslevel=6, mtime=0)
 
+    @cached_property
+    def digests(self) -> dict[str, str]:
+        """The digest headers of the plain body, made once per dump, not per request."""
+        return _digest_fields(self.body)
+
+    @cached_property
+    def gzipped_digests(self) -> dict[str, str]:
+        return _digest_fields(self.gzipped)
+
     @property
     def checksum_line(self) -> str:
         """The line ``sha256sum -c`` reads."""
@@ -104,7 +113,7 @@ def respond(name: str) -> Response:
     compressed = request.accept_encodings["gzip"] > 0
     data = found.gzipped if compressed else found.body
     response = Response(data, content_type=found.media_type)
-    response.headers.update(_digest_fields(data))
+    response.headers.update(found.gzipped_digests if compressed else found.digests)
     if compressed:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
