@@ -78,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
         settings.pool_size,
         most=settings.pool_max,
         wait=settings.evaluator_wait,
+        idle=settings.evaluator_idle,
         network=bool(settings.service_allowlist),
         journal=Journal(settings.write_journal) if settings.write_journal else None,
         trial_timeout=settings.query_timeout,
