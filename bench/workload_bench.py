@@ -52,7 +52,16 @@ from bench.client import check_answer, fetch, is_timeout  # noqa: E402
 from bench.processes import Server, progress, stopping  # noqa: E402
 from bench.procfs import MemorySampler, load_average, tree_cpu_seconds, tree_memory  # noqa: E402
 from bench.serve_bench import versions  # noqa: E402
-from bench.servers import BIN, SERVERS, ensure_dataset, make_servers, rlskg_counts, subject_servers  # noqa: E402
+from bench.servers import (  # noqa: E402
+    BIN,
+    NO_CACHE,
+    SERVERS,
+    ensure_dataset,
+    make_servers,
+    rlskg_counts,
+    rlskg_server,
+    subject_servers,
+)
 from bench.workload import (  # noqa: E402
     DOC_TRIPLES,
     MIX,
@@ -71,6 +80,17 @@ from bench.workload_report import Cell, Run, draw, report  # noqa: E402
 
 LUA = Path(__file__).with_name("workload.lua")
 RESULT = re.compile(r"BENCH_RESULT (.*)")
+BASELINE = "rlskg-fresh-baseline"  # --baseline: an earlier commit's rlskg serve, evaluating every query
+
+
+def baseline_server(checkout: Path, build: Path, extra: str) -> Server:
+    """`rlskg serve` from ``checkout`` (its code first on the path), every request with no-cache."""
+    server = rlskg_server(BASELINE, build, extra, NO_CACHE)
+    server.command = [str(BIN / "python"), "-m", "rlskg", *server.command[1:]]
+    server.env = {"PYTHONPATH": str(checkout.resolve())}
+    return server
+
+
 DEFAULT_SERVERS = ("rlskg", "rlskg-fresh", "bare-flask", "oxigraph-disk", "oxigraph-mem")
 CACHE_LINE = re.compile(
     r'^rlskg_response_cache_lookups_total\{[^}]*outcome="(hit|miss)"[^}]*\}\s+(\S+)', re.M
@@ -98,7 +118,8 @@ def triples(server: Server, body: bytes, content_type: str) -> tuple[int | None,
         triples = {quad.triple for quad in ox.parse(body, format=rdf_format)}
     except (SyntaxError, ValueError) as error:
         return None, f"not {media_type} ({error})"
-    return len(triples) - (DOC_TRIPLES if server.name in SUBJECTS else 0), ""
+    ours = server.name in SUBJECTS or server.name == BASELINE  # rlskg's documents describe themselves
+    return len(triples) - (DOC_TRIPLES if ours else 0), ""
 
 
 def check(args: argparse.Namespace, run: Run, work: Workload, servers: list[Server], logs: Path) -> None:
@@ -279,6 +300,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="report folder")
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="the build folder [build]")
     parser.add_argument("--rlskg-args", default="", help="more options for `rlskg serve` [its defaults]")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="a checkout of an earlier commit (git worktree add DIR REV): its `rlskg serve`, every\n"
+        f"request with no-cache, is timed beside the others as {BASELINE} (before and after in one run)",
+    )
     parser.add_argument("--seed", type=int, default=SEED, help=f"of every random choice [{SEED}]")
     parser.add_argument("--zipf", type=float, default=ZIPF, help=f"the Zipf exponent s [{ZIPF}]")
     parser.add_argument(
@@ -320,8 +348,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.mix = {part: w / sum(weights) for part, w in zip(PARTS, weights, strict=True)}
     if set(args.shapes) - set(SHAPES) or not args.shapes:
         parser.error(f"--shapes names only {', '.join(SHAPES)}")
-    if set(args.servers) - set(SERVERS) or not set(args.servers) & set(SUBJECTS):
+    if set(args.servers) - set(SERVERS) - {BASELINE} or not set(args.servers) & set(SUBJECTS):
         parser.error(f"--servers must include rlskg or rlskg-fresh and name only {', '.join(SERVERS)}")
+    if args.baseline is not None:
+        if not (args.baseline / "rlskg" / "__init__.py").is_file():
+            parser.error(f"--baseline {args.baseline}: not a checkout of rlskg (no rlskg/__init__.py)")
+        args.servers.append(BASELINE)
     if args.duration < 1 or not args.concurrency or min(args.concurrency) < 1:
         parser.error("--duration and --concurrency must be at least 1")
     return args
@@ -366,7 +398,10 @@ def main(argv: list[str] | None = None) -> int:
                 for subject in subjects:
                     subject.start(logs)
                 run.workers, run.threads = rlskg_counts(subjects[0])
-                servers.extend(make_servers(args.servers, data, run.workers, run.threads, tmp))
+                peers = [name for name in args.servers if name != BASELINE]
+                servers.extend(make_servers(peers, data, run.workers, run.threads, tmp))
+                if args.baseline is not None:
+                    servers.append(baseline_server(args.baseline, args.build, args.rlskg_args))
                 servers.sort(key=lambda s: args.servers.index(s.name))
                 for server in servers:
                     if server.process is None:
