@@ -36,6 +36,18 @@ class BufferedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         except Exception:  # as logging's own handlers: report, never raise
             self.handleError(record)
             return
+        self._keep(line)
+
+    def write_line(self, line: str) -> None:
+        """Keep a line made elsewhere, as ``emit`` keeps a record's (for a caller that knows this
+        handler is its logger's only one: a LogRecord costs more than the line)."""
+        self.acquire()
+        try:
+            self._keep(line)
+        finally:
+            self.release()
+
+    def _keep(self, line: str) -> None:
         self._lines.append(line)
         self._waiting += len(line) + 1
         if self._writer_pid != os.getpid():  # first line in this process: start its writer

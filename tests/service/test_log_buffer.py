@@ -47,3 +47,20 @@ def test_flush_writes_what_waits_at_once() -> None:
     logger.info("last words")
     handler.flush()
     assert stream.getvalue() == "last words\n"
+
+
+def test_the_observer_writes_to_the_default_handler_without_a_record() -> None:
+    from rlskg.service import create_app
+
+    app = create_app({"DATA": [], "POOL_SIZE": 0, "ACCESS_LOG": True})
+    logger = logging.getLogger("rlskg.access")
+    saved = logger.handlers[:]
+    stream = io.StringIO()
+    handler = BufferedStreamHandler(stream, interval=60)
+    logger.handlers[:] = [handler]
+    try:
+        app.test_client().get("/sparql", query_string={"query": "ASK {}"})
+        handler.flush()
+    finally:
+        logger.handlers[:] = saved
+    assert '"route":"/sparql"' in stream.getvalue() and stream.getvalue().count("\n") == 1
