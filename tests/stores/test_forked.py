@@ -146,3 +146,15 @@ def test_children_started_for_a_burst_stay_until_idle_for_the_limit() -> None:
         assert not any(alive(pid) for pid in after_burst - set(store.children))
     finally:
         store.close()
+
+
+def test_the_store_declares_the_prefixes_a_query_names() -> None:
+    """The store hands the parser only the prefixes a text names (``name:``): a query using one
+    of them answers as before, an undeclared one is still an error."""
+    store = open_store(None, [DATA])
+    answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?o }", formats=CSV, dataset=UNION)
+    spelled = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o }"
+    assert answer.body == store.query(spelled, formats=CSV, dataset=UNION).body
+    assert int(answer.body.decode().splitlines()[1]) > 0
+    with pytest.raises(QuerySyntaxError):
+        store.query("ASK { ?s nosuchprefix:label ?o }", formats=CSV, dataset=UNION)
