@@ -59,8 +59,8 @@ from bench.questions import Question, questions  # noqa: E402
 from bench.serve_report import Cell, Run, draw, report  # noqa: E402
 from bench.serve_targets import SUBJECTS  # noqa: E402
 from bench.servers import (  # noqa: E402
-    BIN,
     SERVERS,
+    check_tools,
     ensure_dataset,
     make_servers,
     rlskg_counts,
@@ -140,21 +140,6 @@ def measure(
                         f"{cell.errors} errors"
                     )
                 )
-
-
-def check_tools(servers: list[str]) -> None:
-    missing = []
-    if not shutil.which("wrk"):
-        missing.append("wrk (apt-get install -y wrk)")
-    needs = {"oxigraph-mem": "oxigraph", "oxigraph-disk": "oxigraph", "rdflib-endpoint": "rdflib-endpoint"}
-    for server in servers:
-        tool = needs.get(server)
-        if tool and not (BIN / tool).exists():
-            missing.append(
-                f"{tool} ({BIN / 'pip'} install {'rdflib-endpoint[cli]' if tool != 'oxigraph' else tool})"
-            )
-    if missing:
-        raise SystemExit("missing: " + ", ".join(missing))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -5,6 +5,7 @@ rdflib-endpoint, the bare Flask handler); and the dataset they all serve."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -113,3 +114,17 @@ def oxigraph_disk(data: Path, tmp: Path) -> Path:
             capture_output=True,
         )
     return location
+
+
+def check_tools(servers: list[str]) -> None:
+    """Stop with what to install when wrk or a peer's program is missing."""
+    missing = []
+    if not shutil.which("wrk"):
+        missing.append("wrk (apt-get install -y wrk)")
+    needs = {"oxigraph-mem": "oxigraph", "oxigraph-disk": "oxigraph", "rdflib-endpoint": "rdflib-endpoint"}
+    for server in servers:
+        tool = needs.get(server)
+        if tool and not (BIN / tool).exists():
+            missing.append(f"{tool} ({BIN / 'pip'} install -e '.[bench]')")
+    if missing:
+        raise SystemExit("missing: " + ", ".join(sorted(set(missing))))

@@ -56,6 +56,7 @@ from bench.servers import (  # noqa: E402
     BIN,
     NO_CACHE,
     SERVERS,
+    check_tools,
     ensure_dataset,
     make_servers,
     rlskg_counts,
@@ -77,9 +78,9 @@ from bench.workload import (  # noqa: E402
     repeats,
 )
 from bench.workload_report import Cell, Run, draw, report  # noqa: E402
+from bench.wrk import read_result  # noqa: E402
 
 LUA = Path(__file__).with_name("workload.lua")
-RESULT = re.compile(r"BENCH_RESULT (.*)")
 BASELINE = "rlskg-fresh-baseline"  # --baseline: an earlier commit's rlskg serve, evaluating every query
 
 
@@ -203,19 +204,9 @@ def run_wrk(
     cpu = tree_cpu_seconds(pid) - cpu_before
     after = cache_counts(server) if server.name in SUBJECTS else None
     cell.peak_rss_kib, cell.peak_pss_kib = memory.peak_rss, memory.peak_pss
-    found = RESULT.search(done.stdout)
-    if done.returncode != 0 or not found:
-        cell.skipped = f"wrk failed ({done.returncode}): {(done.stderr or done.stdout).strip()[:200]}"
+    figures = read_result(cell, done, cpu)
+    if figures is None:
         return cell
-    figures = {k: float(v) for k, v in (pair.split("=") for pair in found.group(1).split())}
-    cell.requests = int(figures["requests"])
-    cell.errors = int(sum(figures[k] for k in ("connect", "read", "write", "status", "timeout")))
-    cell.seconds = figures["duration_us"] / 1e6
-    answered = max(cell.requests - int(figures["status"]), 0)
-    cell.rps = answered / cell.seconds if cell.seconds else 0.0
-    for key in ("p50", "p90", "p99", "mean", "max"):
-        setattr(cell, f"{key}_ms", figures[f"{key}_us"] / 1000)
-    cell.cpu_ms = cpu * 1000 / answered if answered else 0.0
     cell.wraps = int(figures.get("wraps", 0))
     cell.repeats = repeats(work.orders[shape], cell.requests, threads)
     if before is not None and after is not None:
@@ -269,19 +260,6 @@ def measure(
                     f"{cell.cpu_ms:.3f} ms CPU, {cell.errors} errors{cache}"
                 )
             )
-
-
-def check_tools(servers: list[str]) -> None:
-    missing = []
-    if not shutil.which("wrk"):
-        missing.append("wrk (apt-get install -y wrk)")
-    needs = {"oxigraph-mem": "oxigraph", "oxigraph-disk": "oxigraph", "rdflib-endpoint": "rdflib-endpoint"}
-    for server in servers:
-        tool = needs.get(server)
-        if tool and not (BIN / tool).exists():
-            missing.append(f"{tool} ({BIN / 'pip'} install -e '.[bench]')")
-    if missing:
-        raise SystemExit("missing: " + ", ".join(sorted(set(missing))))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

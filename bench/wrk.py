@@ -9,6 +9,7 @@ import re
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.client import ACCEPT
 from bench.processes import Server
@@ -46,20 +47,28 @@ def run_wrk(
         )
     cpu = tree_cpu_seconds(server.process.pid) - cpu_before
     cell.peak_rss_kib, cell.peak_pss_kib = memory.peak_rss, memory.peak_pss
+    read_result(cell, done, cpu)
+    return cell
+
+
+def read_result(cell: Any, done: subprocess.CompletedProcess[str], cpu: float) -> dict[str, float] | None:
+    """Fill ``cell`` (serve_report's or workload_report's Cell) from the BENCH_RESULT line of a
+    wrk run and the server's ``cpu`` seconds over it; return wrk's figures, or None (``cell.skipped``
+    says why) when wrk failed."""
     found = RESULT.search(done.stdout)
     if done.returncode != 0 or not found:
         cell.skipped = f"wrk failed ({done.returncode}): {(done.stderr or done.stdout).strip()[:200]}"
-        return cell
+        return None
     figures = {k: float(v) for k, v in (pair.split("=") for pair in found.group(1).split())}
     cell.requests = int(figures["requests"])
     cell.errors = int(sum(figures[k] for k in ("connect", "read", "write", "status", "timeout")))
     cell.seconds = figures["duration_us"] / 1e6
-    cell.rps = max(cell.requests - int(figures["status"]), 0) / cell.seconds if cell.seconds else 0.0
+    answered = max(cell.requests - int(figures["status"]), 0)
+    cell.rps = answered / cell.seconds if cell.seconds else 0.0
     for key in ("p50", "p90", "p99", "mean", "max"):
         setattr(cell, f"{key}_ms", figures[f"{key}_us"] / 1000)
-    answered = cell.requests - int(figures["status"])
-    cell.cpu_ms = cpu * 1000 / answered if answered > 0 else 0.0
-    return cell
+    cell.cpu_ms = cpu * 1000 / answered if answered else 0.0
+    return figures
 
 
 def warm_up(server: Server, sparql: str, seconds: float) -> None:
