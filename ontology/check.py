@@ -154,7 +154,8 @@ def obo_problems(release: Release) -> list[Problem]:
                 warnings.simplefilter("error")  # pronto warns of what it could not read
                 if name.endswith(".obo"):
                     fastobo.loads(text)
-                Ontology(io.BytesIO(text.encode("utf-8")))
+                # OBO 1.4 and OBO Graphs JSON are UTF-8: say so, rather than let pronto guess
+                Ontology(io.BytesIO(text.encode("utf-8")), encoding="utf-8")
         except Exception as error:  # fastobo's and pronto's errors have no common base
             problems.append(Problem("obo", name, f"{type(error).__name__}: {error}"))
     return problems

@@ -121,7 +121,9 @@ def imports_group() -> None:
     required=True,
     help="The upstream ontology file to extract from (OWL, OBO, Turtle, JSON-LD).",
 )
-@click.option("--source", default=None, help="The upstream release IRI for dcterms:source (default: the file's own).")
+@click.option(
+    "--source", default=None, help="The upstream release IRI for dcterms:source (default: the file's own)."
+)
 @click.option("--note", default="", help="Where the upstream file was read, for the module's rdfs:comment.")
 @click.option(
     "--folder",

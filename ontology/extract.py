@@ -41,7 +41,14 @@ from rlskg.ontology.source import IMPORTS_DIR
 # ODK's default annotation_properties for import modules (rdfs:label, IAO:0000115 definition).
 ANNOTATIONS = (RDFS.label, IAO_DEFINITION)
 METHODS = ("BOT", "MIREOT")
-_RDF_FORMATS = {".owl": "xml", ".rdf": "xml", ".xml": "xml", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+_RDF_FORMATS = {
+    ".owl": "xml",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+}
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9]*):([A-Za-z0-9_]+)$")
 _DATA_VERSION = re.compile(r"^data-version:\s*(\S+)\s*$", re.MULTILINE)
 _OBO_ONTOLOGY = re.compile(r"^ontology:\s*(\S+)\s*$", re.MULTILINE)
@@ -153,7 +160,9 @@ def parse_upstream(upstream: Path) -> Graph:
     rdf_format = _RDF_FORMATS.get(upstream.suffix)
     if rdf_format is None:
         known = ", ".join(sorted(_RDF_FORMATS))
-        raise ExtractError(f"{upstream}: cannot read {upstream.suffix or 'a file without suffix'} as RDF ({known})")
+        raise ExtractError(
+            f"{upstream}: cannot read {upstream.suffix or 'a file without suffix'} as RDF ({known})"
+        )
     graph = Graph()
     try:
         graph.parse(upstream, format=rdf_format)
@@ -178,10 +187,14 @@ def extract_bot(upstream: Path, terms: Iterable[URIRef]) -> Graph:
         out = Path(folder) / "module.owl"
         props = ",".join(str(p) for p in ANNOTATIONS)
         try:
-            completed = owlapi.run_tool("extract", str(upstream.resolve()), str(seeds), str(out), "BOT", props)
+            completed = owlapi.run_tool(
+                "extract", str(upstream.resolve()), str(seeds), str(out), "BOT", props
+            )
         except subprocess.TimeoutExpired:
             raise ExtractError(f"{upstream}: the OWL API took too long") from None
-        missing = [line.split("\t", 1)[1] for line in completed.stdout.splitlines() if line.startswith("MISSING\t")]
+        missing = [
+            line.split("\t", 1)[1] for line in completed.stdout.splitlines() if line.startswith("MISSING\t")
+        ]
         if missing:
             raise ExtractError(f"{upstream}: does not declare {', '.join(sorted(missing))}")
         if completed.returncode != 0 or not out.is_file():

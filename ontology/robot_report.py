@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
-
-from rdflib import URIRef
 
 from rlskg.ontology.diff import term_name
 from rlskg.ontology.namespaces import BASE

@@ -210,7 +210,7 @@ def test_obo_parses_with_fastobo_and_loads_in_pronto(released: Path, edit_file: 
     classes = named_classes(simple)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ontology = Ontology(released / "rls.obo")
+        ontology = Ontology(released / "rls.obo", encoding="utf-8")
     own = sorted(c for c in classes if c.startswith(str(RLS)))
     assert {t.id for t in ontology.terms()} >= {f"rls:{c.removeprefix(str(RLS))}" for c in own}
     assert "idspace: rls https://w3id.org/rlskg/ontology/" in text
@@ -249,7 +249,7 @@ def test_obographs_json_loads_in_pronto(released: Path) -> None:
     assert len(graph["edges"]) == len(list(simple.subject_objects(RDFS.subClassOf)))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ontology = Ontology(io.BytesIO(text.encode("utf-8")))
+        ontology = Ontology(io.BytesIO(text.encode("utf-8")), encoding="utf-8")
     term = own_terms(simple)[0]
     loaded = ontology[str(term)]
     assert loaded.name == str(simple.value(term, RDFS.label))

@@ -30,7 +30,7 @@ def test_get_ontology_obo_is_obo_that_fastobo_and_pronto_read(client: FlaskClien
     fastobo.loads(text)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert "rls:RestlessLegsSyndrome" in Ontology(io.BytesIO(response.data))
+        assert "rls:RestlessLegsSyndrome" in Ontology(io.BytesIO(response.data), encoding="utf-8")
 
 
 def test_get_ontology_json_is_obo_graphs(client: FlaskClient) -> None:
