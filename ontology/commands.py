@@ -1,5 +1,6 @@
-"""The ontology's ``rlskg`` commands: ``fmt``, ``docs``, ``diff`` and ``imports refresh``, and the report printer ``rlskg check``
-uses (the command itself is ``graph.commands.check_command``: it checks the data too).
+"""The ontology's ``rlskg`` commands: ``fmt``, ``docs``, ``diff`` and ``imports refresh``, and the
+report printer ``rlskg check`` uses (the command itself is ``graph.commands.check_command``: it
+checks the data too).
 
 Exit codes (as pySHACL's): 0 ok, 1 a check failed (or the file is not canonical), 2 bad input.
 """

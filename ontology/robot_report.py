@@ -11,7 +11,8 @@ WARN and INFO rows are counted, and listed by ``rlskg check --report FILE``.
 As ODK runs it (``robot_report: use_base_iris: True``, ODK's default; ``robot report --base-iri``),
 a row is kept only when its entity is one of the project's (an IRI under ``https://w3id.org/rlskg/``)
 or is not an IRI: the terms of the import modules are the upstream ontologies' to fix, but a
-project term that clashes with one of them (the same label, say) is reported. The rules differ from ROBOT's where ROBOT's SPARQL does not do what its
+project term that clashes with one of them (the same label, say) is reported.
+The rules differ from ROBOT's where ROBOT's SPARQL does not do what its
 documentation says (its ``invalid_entity_uri`` tests an https prefix against an http pattern);
 each file says so.
 """
