@@ -344,7 +344,7 @@ def test_a_subset_term_needs_no_definition_source(edit_file: Path, tmp_path: Pat
 
 def test_imported_term_without_label_is_caught(edit_file: Path, tmp_path: Path) -> None:
     copy = write_variant(edit_file, tmp_path)
-    imported = next((tmp_path / "imports").iterdir())
+    imported = tmp_path / "imports" / "ro_import.ttl"
     module = Graph().parse(imported)
     relation = sorted(p for p in module.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef))[0]
     module.remove((relation, RDFS.label, None))
