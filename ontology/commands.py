@@ -15,8 +15,8 @@ from rlskg.conventions import EXIT_BAD_INPUT, EXIT_OK, EXIT_PROBLEMS
 from rlskg.ontology.check import Figure
 from rlskg.ontology.diff import DiffInputError, diff_files
 from rlskg.ontology.docs import DOCS_DIR, write_docs
-from rlskg.ontology.extract import MODULES, ExtractError, refresh_module
-from rlskg.ontology.fmt import format_file, is_canonical
+from rlskg.ontology.extract import MODULES, ExtractError, refresh_module, tables_graph
+from rlskg.ontology.fmt import format_file, format_graph, is_canonical
 from rlskg.ontology.owlapi import OwlApiUnavailable
 from rlskg.ontology.problems import Problem
 from rlskg.ontology.source import EDIT_FILE, IMPORTS_DIR, OntologySourceError
@@ -144,5 +144,43 @@ def refresh_command(
         )
     except (ExtractError, OwlApiUnavailable) as error:
         click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    click.echo(f"wrote {out}")
+
+
+@imports_group.command("tables")
+@click.option(
+    "--labels",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="A TSV table of classes and their labels (Mondo's reports/class-stats.tsv).",
+)
+@click.option(
+    "--edges",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="A TSV table of x, p, y edges; the rdfs:subClassOf ones are kept (Mondo's reports/edges.tsv).",
+)
+@click.option("--ontology-iri", required=True, help="The upstream ontology's IRI, for the file's header.")
+@click.option("--version-iri", default=None, help="The release the tables were made from (owl:versionIRI).")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The Turtle file to write."
+)
+@click.pass_context
+def tables_command(
+    ctx: click.Context, labels: Path, edges: Path, ontology_iri: str, version_iri: str | None, out: Path
+) -> None:
+    """Make an upstream file (classes, labels, superclasses) from an ontology's release reports,
+    for `rlskg imports refresh` (MIREOT) when no release file can be read."""
+    try:
+        graph = tables_graph(
+            labels, edges, URIRef(ontology_iri), URIRef(version_iri) if version_iri else None
+        )
+        out.write_text(format_graph(graph), encoding="utf-8")
+    except ExtractError as error:
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    except OSError as error:
+        click.echo(f"error: {out}: cannot write: {error}", err=True)
         ctx.exit(EXIT_BAD_INPUT)
     click.echo(f"wrote {out}")

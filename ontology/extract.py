@@ -10,16 +10,22 @@ Two extraction methods, as ODK offers them:
   no SWRL rule, no axiom about an individual (ODK's ``slme_individuals: exclude``), no axiom
   annotation, and of the annotations only :data:`ANNOTATIONS` (ODK's default
   ``annotation_properties``). Reads whatever the OWL API reads (RDF/XML, OBO, Turtle, ...).
-- ``MIREOT``: each seed term, its named superclasses up to the root, their subclass axioms and
-  :data:`ANNOTATIONS`, with rdflib (``robot extract --method MIREOT``; ODK's choice for very large
-  ontologies such as ChEBI, whose full SLME module would be large). Reads RDF (RDF/XML,
-  Turtle, N-Triples, JSON-LD).
+- ``MIREOT``: each seed term, its named superclasses up to the root (or up to the module's upper
+  terms, ROBOT's ``--upper-term``), their subclass axioms and :data:`ANNOTATIONS`, with rdflib
+  (``robot extract --method MIREOT``; ODK's choice for very large ontologies such as ChEBI, whose
+  full SLME module would be large). Reads RDF (RDF/XML, Turtle, N-Triples, JSON-LD).
+
+When no release file of an ontology can be read, its release reports can stand in for it:
+:func:`tables_graph` makes an upstream file (classes, labels, named superclasses) from a label
+table and an edge table (``reports/class-stats.tsv`` and ``reports/edges.tsv``, as Mondo commits
+them with each release), for MIREOT (``rlskg imports tables``).
 
 Every term in a module comes from the upstream file it was extracted from: a seed that the file
 does not declare is an error, never a made-up stub. The header records the upstream release
 (``dcterms:source``) and the date of the extraction (``owl:versionIRI``, ``owl:versionInfo``).
 """
 
+import csv
 import re
 import subprocess
 import tempfile
@@ -60,12 +66,14 @@ class ExtractError(Exception):
 
 @dataclass(frozen=True)
 class ModuleSpec:
-    """One import module: its name (``chebi``: ``chebi_terms.txt``, ``chebi_import.ttl``), its title
-    and the extraction method (ODK's ``module_type``)."""
+    """One import module: its name (``chebi``: ``chebi_terms.txt``, ``chebi_import.ttl``), its title,
+    the extraction method (ODK's ``module_type``) and, for MIREOT, the upper terms (CURIEs) above
+    which no superclass is taken (ROBOT's ``--upper-term``; none: up to the root)."""
 
     name: str
     title: str
     method: str
+    upper: tuple[str, ...] = ()
 
     @property
     def iri(self) -> URIRef:
@@ -86,8 +94,24 @@ MODULES: dict[str, ModuleSpec] = {
         ModuleSpec("uberon", "Uberon anatomy module", "BOT"),
         ModuleSpec("chebi", "ChEBI module", "MIREOT"),
         ModuleSpec("hp", "Human Phenotype Ontology (HPO) module", "BOT"),
+        # Up to 'disease': Mondo puts it under BFO's 'disposition', which the project does not use.
+        ModuleSpec("mondo", "Mondo Disease Ontology (MONDO) module", "MIREOT", upper=("MONDO:0000001",)),
     )
 }
+
+
+def curie_iri(text: str) -> URIRef | None:
+    """The OBO PURL of a CURIE (``MONDO:0000001``), the IRI itself for an http(s) IRI, else None.
+
+    >>> str(curie_iri("MONDO:0000001")), curie_iri("not a curie")
+    ('http://purl.obolibrary.org/obo/MONDO_0000001', None)
+    """
+    match = _CURIE.match(text)
+    if match:
+        return OBO[f"{match.group(1)}_{match.group(2)}"]
+    if text.startswith(("http://", "https://")) and not any(c in text for c in '<>"{}|\\^` '):
+        return URIRef(text)
+    return None
 
 
 def read_terms(path: Path) -> list[URIRef]:
@@ -112,13 +136,10 @@ def read_terms(path: Path) -> list[URIRef]:
         if not stripped or stripped.startswith("#"):
             continue
         text = stripped.split()[0]
-        match = _CURIE.match(text)
-        if match:
-            terms.append(OBO[f"{match.group(1)}_{match.group(2)}"])
-        elif text.startswith(("http://", "https://")):
-            terms.append(URIRef(text))
-        else:
+        term = curie_iri(text)
+        if term is None:
             raise ExtractError(f"{path}:{number}: not a CURIE or an IRI: {text!r}")
+        terms.append(term)
     if not terms:
         raise ExtractError(f"{path}: no terms")
     return terms
@@ -147,8 +168,8 @@ def source_release(upstream: Path) -> URIRef | None:
     graph = parse_upstream(upstream)
     for header in sorted(graph.subjects(RDF.type, OWL.Ontology), key=str):
         if isinstance(header, URIRef):
-            version = graph.value(header, OWL.versionIRI)
-            return version if isinstance(version, URIRef) else header
+            release = graph.value(header, OWL.versionIRI)
+            return release if isinstance(release, URIRef) else header
     return None
 
 
@@ -206,15 +227,20 @@ def extract_bot(upstream: Path, terms: Iterable[URIRef]) -> Graph:
     return module
 
 
-def extract_mireot(upstream: Graph, terms: Iterable[URIRef], name: str = "upstream") -> Graph:
-    """The MIREOT module of ``upstream`` for ``terms``: each term and its named superclasses, their
-    ``rdfs:subClassOf`` links among themselves and their :data:`ANNOTATIONS`.
+def extract_mireot(
+    upstream: Graph, terms: Iterable[URIRef], name: str = "upstream", upper: Iterable[URIRef] = ()
+) -> Graph:
+    """The MIREOT module of ``upstream`` for ``terms``: each term and its named superclasses (up to
+    the ``upper`` terms, whose own superclasses are left out), their ``rdfs:subClassOf`` links among
+    themselves and their :data:`ANNOTATIONS`.
 
-    :raises ExtractError: a term is not a class of ``upstream`` (``name`` says which file).
+    :raises ExtractError: a term (or an upper term) is not a class of ``upstream`` (``name`` says
+        which file).
     """
     module = Graph()
     pending = list(terms)
-    missing = sorted(str(t) for t in pending if (t, RDF.type, OWL.Class) not in upstream)
+    tops = set(upper)
+    missing = sorted(str(t) for t in {*pending, *tops} if (t, RDF.type, OWL.Class) not in upstream)
     if missing:
         raise ExtractError(f"{name}: does not declare {', '.join(missing)}")
     seen: set[URIRef] = set()
@@ -228,6 +254,8 @@ def extract_mireot(upstream: Graph, terms: Iterable[URIRef], name: str = "upstre
             for value in upstream.objects(term, prop):
                 if isinstance(value, Literal):
                     module.add((term, prop, value))
+        if term in tops:
+            continue
         for parent in upstream.objects(term, RDFS.subClassOf):
             if isinstance(parent, URIRef) and parent != OWL.Thing:
                 module.add((term, RDFS.subClassOf, parent))
@@ -253,7 +281,8 @@ def build_module(
     if spec.method == "BOT":
         module = extract_bot(upstream, terms)
     else:
-        module = extract_mireot(parse_upstream(upstream), terms, str(upstream))
+        upper = [iri for curie in spec.upper if (iri := curie_iri(curie)) is not None]
+        module = extract_mireot(parse_upstream(upstream), terms, str(upstream), upper)
     module = _strip_blank_ontologies(module)
     graph = bind_prefixes(Graph(bind_namespaces="none"))
     for triple in module:
@@ -271,6 +300,7 @@ def build_module(
         "the syntactic-locality module (SLME, BOT) of the seed terms, made with the OWL API"
         if spec.method == "BOT"
         else "a MIREOT extract: each seed term with its named superclasses"
+        + (f" up to {', '.join(spec.upper)}" if spec.upper else "")
     )
     comment = (
         f"Made by `rlskg imports refresh --ontology {spec.name}` from {upstream.name}: {how}, "
@@ -300,6 +330,69 @@ def refresh_module(
     out = spec.module_file(folder)
     out.write_text(format_graph(graph), encoding="utf-8")
     return out
+
+
+def _table_literal(text: str) -> Literal | None:
+    r"""A label cell of a SPARQL TSV table (ROBOT's ``query`` output): ``"text"``, ``"text"@en`` or
+    bare text; None for an empty cell.
+
+    >>> _table_literal('"disease"'), _table_literal('"disposition"@en')
+    (rdflib.term.Literal('disease'), rdflib.term.Literal('disposition', lang='en'))
+    >>> _table_literal('"a \\"b\\""'), _table_literal("")
+    (rdflib.term.Literal('a "b"'), None)
+    """
+    text = text.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r'"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*))?', text, re.DOTALL)
+    if match is None:
+        return Literal(text)
+    value = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), match.group(1))
+    return Literal(value, lang=match.group(2)) if match.group(2) else Literal(value)
+
+
+def _read_table(path: Path) -> list[list[str]]:
+    """The rows of a TSV file, its header row left out."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExtractError(f"{path}: cannot read: {error}") from None
+    return [[cell.strip().strip("<>") for cell in row] for row in rows[1:]]
+
+
+def tables_graph(labels: Path, edges: Path, ontology: URIRef, version: URIRef | None = None) -> Graph:
+    """An upstream file made from two release reports of an ontology: ``labels`` (a TSV table whose
+    first two columns are a class, as a CURIE or IRI, and its label: Mondo's
+    ``reports/class-stats.tsv``) and ``edges`` (``x``, ``p``, ``y``: Mondo's ``reports/edges.tsv``),
+    of which the ``rdfs:subClassOf`` rows between named classes are kept. Every class of the label
+    table is declared, with its label; the header names ``ontology`` and its ``version``.
+
+    :raises ExtractError: a table cannot be read, or has a row without two (three) columns.
+    """
+    graph = bind_prefixes(Graph(bind_namespaces="none"))
+    graph.add((ontology, RDF.type, OWL.Ontology))
+    if version is not None:
+        graph.add((ontology, OWL.versionIRI, version))
+    for number, row in enumerate(_read_table(labels), start=2):
+        if len(row) < 2:
+            raise ExtractError(f"{labels}:{number}: expected a class and its label")
+        term = curie_iri(row[0])
+        if term is None:
+            continue
+        graph.add((term, RDF.type, OWL.Class))
+        label = _table_literal(row[1])
+        if label is not None:
+            graph.add((term, RDFS.label, label))
+    for number, row in enumerate(_read_table(edges), start=2):
+        if len(row) < 3:
+            raise ExtractError(f"{edges}:{number}: expected x, p and y")
+        if row[1] not in ("rdfs:subClassOf", str(RDFS.subClassOf)):
+            continue
+        child, parent = curie_iri(row[0]), curie_iri(row[2])
+        if child is not None and parent is not None:
+            graph.add((child, RDFS.subClassOf, parent))
+    return graph
 
 
 def _strip_blank_ontologies(graph: Graph) -> Graph:
