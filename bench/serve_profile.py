@@ -178,7 +178,7 @@ def summarise(raw: Path, top: int) -> list[str]:
 
 
 def wsgi_profile(
-    build: Path, data: Path, question: Question, threads: int, calls: int, top: int
+    build: Path, data: Path, question: Question, threads: int, calls: int, top: int, fresh: bool
 ) -> list[str]:
     """cProfile, on CPU time, of `calls` WSGI calls (no HTTP) of the service's app as `rlskg serve`
     builds it, and of the bare handler's: the Python work of one worker process per request. The
@@ -209,7 +209,8 @@ def wsgi_profile(
         "bare-flask": bare_flask.create_app(bare_store),
     }
     query = urllib.parse.urlencode({"query": question.sparql})
-    builder = EnvironBuilder(path="/sparql", query_string=query, headers=[("Accept", ACCEPT)])
+    headers = [("Accept", ACCEPT)] + ([("Cache-Control", "no-cache")] if fresh else [])
+    builder = EnvironBuilder(path="/sparql", query_string=query, headers=headers)
     environ = builder.get_environ()
     lines = [f"{calls} WSGI calls each, CPU time of this process (cProfile on time.process_time):", ""]
     figures: list[tuple[str, float, pstats.Stats]] = []
@@ -282,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="NAME:VAR=VALUE,... RLSKG_* settings for one more rlskg serve [see DEFAULT_VARIANTS]",
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="every request to rlskg with Cache-Control: no-cache: profile evaluation, not cache hits",
+    )
     parser.add_argument("--no-py-spy", action="store_true", help="skip the py-spy samples")
     parser.add_argument(
         "--calls", type=int, default=3000, help="WSGI calls to profile per app, 0: none [3000]"
@@ -305,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="serve-profile-") as tmp_name, stopping(servers):
         tmp = Path(tmp_name)
         for name, env in variants:
-            server = rlskg_server(f"rlskg, {name}", args.build, "")
+            fresh = {"Cache-Control": "no-cache"} if args.fresh else None
+            server = rlskg_server(f"rlskg, {name}", args.build, "", fresh)
             server.env = env
             servers.append(server)
             server.start(tmp)
@@ -351,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         for question in chosen:
             progress(f"cProfile of {args.calls} WSGI calls, {question.name}")
             lines += ["", f"## cProfile, {question.name}, one worker's Python work per request", ""]
-            lines += wsgi_profile(args.build, data, question, threads, args.calls, args.top)
+            lines += wsgi_profile(args.build, data, question, threads, args.calls, args.top, args.fresh)
     text = "\n".join(lines) + "\n"
     target = args.out / f"profile-{stamp}.md"
     target.write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ from rlskg.graph.stores import Store, empty_store, open_store, parse_spec
 from rlskg.graph.stores.forked import pooled
 from rlskg.graph.stores.journal import Journal
 from rlskg.service.config import Settings, load_config
+from rlskg.service.middleware.log_buffer import BufferedStreamHandler
 from rlskg.service.state import EXTENSION, ServiceState
 
 log = logging.getLogger("rlskg.service")
@@ -34,7 +35,7 @@ def _open(settings: Settings) -> tuple[Store, bool]:
 def _configure_access_log() -> None:
     logger = logging.getLogger("rlskg.access")
     if not logger.handlers:  # one handler per process, however many apps it builds
-        handler = logging.StreamHandler(sys.stderr)
+        handler = BufferedStreamHandler(sys.stderr)  # lines written in batches: see log_buffer
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
@@ -78,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
         settings.pool_size,
         most=settings.pool_max,
         wait=settings.evaluator_wait,
+        idle=settings.evaluator_idle,
         network=bool(settings.service_allowlist),
         journal=Journal(settings.write_journal) if settings.write_journal else None,
         trial_timeout=settings.query_timeout,

@@ -117,6 +117,9 @@ class Settings:
         4, "evaluators kept ready per worker; 0: in-process, without a hard time limit", _number(int, 0)
     )
     pool_max: int = setting(16, "evaluators per worker when all ready ones are busy", _number(int, 1))
+    evaluator_idle: float = setting(
+        60.0, "seconds an evaluator started past POOL_SIZE may stay idle before it stops", _number(float, 0)
+    )
     evaluator_wait: float = setting(
         5.0, "seconds a query waits for an evaluator past POOL_MAX; then 503", _number(float, 0)
     )

@@ -40,19 +40,19 @@ CACHE = (
 )
 
 
-def note(key: str, value: object) -> None:
-    """Leave a fact about the current request for the metrics and the access log."""
-    request.environ[key] = value
+def note(environ: dict[str, Any], key: str, value: object) -> None:
+    """Leave a fact about a request (its WSGI ``environ``) for the metrics and the access log."""
+    environ[key] = value
 
 
 @contextmanager
-def store_timer() -> Iterator[None]:
+def store_timer(environ: dict[str, Any]) -> Iterator[None]:
     """Time the store call in the ``with`` block, for the access log."""
     started = time.perf_counter()
     try:
         yield
     finally:
-        note(STORE_MS, round((time.perf_counter() - started) * 1000, 2))
+        environ[STORE_MS] = round((time.perf_counter() - started) * 1000, 2)
 
 
 class Metrics:

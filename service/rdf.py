@@ -44,15 +44,31 @@ def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
                 iris.add(term.value)
             elif isinstance(term, ox.Literal) and term.datatype.value not in PLAIN:
                 iris.add(term.datatype.value)
-    # Longest namespace first: an IRI under ontology/imports/ is not counted for ontology/ too.
-    ordered = sorted(NAMESPACES.items(), key=lambda item: -len(item[1]))
-    used: dict[str, str] = {}
-    for iri in iris:
-        for prefix, namespace in ordered:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                used[prefix] = namespace
-                break
+    used = {prefix for prefix in map(_prefix_of, iris) if prefix is not None}
     return {p: NAMESPACES[p] for p in NAMESPACES if p in used}
+
+
+_BY_NAMESPACE = {namespace: prefix for prefix, namespace in NAMESPACES.items()}
+
+
+def _prefix_of(iri: str) -> str | None:
+    """The prefix whose namespace is the longest start of ``iri`` (an IRI under ontology/imports/
+    is not counted for ontology/ too). Every namespace ends in / or #: only the starts of ``iri``
+    that end there are looked up, a few dictionary lookups instead of one test per namespace.
+
+    >>> _prefix_of("https://w3id.org/rlskg/ontology/Leg"), _prefix_of("https://w3id.org/rlskg/ontology/")
+    ('rls', None)
+    """
+    end = len(iri) - 1  # a namespace must be shorter than the IRI
+    while end > 0:
+        cut = max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))
+        if cut < 0:
+            return None
+        prefix = _BY_NAMESPACE.get(iri[: cut + 1])
+        if prefix is not None:
+            return prefix
+        end = cut
+    return None
 
 
 def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:

@@ -46,6 +46,7 @@ CHILD_STACK_BYTES = 256 * 1024 * 1024
 
 
 _LENGTH = struct.Struct("!Q")
+_FIRST_READ = 64 * 1024
 
 
 def send(sock: socket.socket, payload: bytes) -> None:
@@ -66,9 +67,24 @@ def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytea
     return buffer
 
 
-def recv(sock: socket.socket, deadline: float | None = None) -> bytearray:
-    (size,) = _LENGTH.unpack(_recv_exact(sock, _LENGTH.size, deadline))
-    return _recv_exact(sock, size, deadline)
+def recv(sock: socket.socket, deadline: float | None = None) -> bytes | bytearray:
+    """One frame's payload. Most frames are small and arrive whole: one read takes the length
+    and the payload together (a read costs a system call, and two with a deadline)."""
+    if deadline is not None:
+        sock.settimeout(max(deadline - time.monotonic(), 0.0001))  # TimeoutError past it
+    first = sock.recv(_FIRST_READ)
+    if not first:
+        raise EOFError("the other end closed the connection")
+    if len(first) < _LENGTH.size:
+        first += _recv_exact(sock, _LENGTH.size - len(first), deadline)
+    (size,) = _LENGTH.unpack_from(first)
+    got = len(first) - _LENGTH.size
+    if got == size:
+        return first[_LENGTH.size :]
+    payload = bytearray(size)
+    payload[:got] = memoryview(first)[_LENGTH.size :]
+    payload[got:] = _recv_exact(sock, size - got, deadline)
+    return payload
 
 
 def _serve(sock: socket.socket, inner: Store) -> None:

@@ -11,7 +11,10 @@ Oxigraph kills only a child. The child's side is ``graph.stores.evaluator``.
   targets at all: then the request guard's allow-list is the only check.
 - ``size`` children are kept ready; when all are busy, more are started, up to ``most``, so that a
   few slow queries do not make every other one wait; past that a read waits at most ``wait``
-  seconds for a child, then is refused (StoreUnavailable, 503).
+  seconds for a child, then is refused (StoreUnavailable, 503). A child started for a burst is
+  stopped once it has been idle ``idle`` seconds: stopping it as soon as it came free made a
+  fork (and a kill) per request whenever more than ``size`` requests were in flight (measured:
+  844 forks in 5 s at 32 connections, and a third of the throughput).
 - Writes run in the parent, under a lock that forks also take; children forked before a write are
   replaced before their next read. Before the parent applies a write, a child does it first where
   a crash or a runaway costs nothing: an update is tried on a child's own copy (in-memory stores),
@@ -28,7 +31,6 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import queue
 import shutil
 import signal
 import socket
@@ -36,6 +38,7 @@ import threading
 import time
 import warnings
 import weakref
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +64,7 @@ log = logging.getLogger("rlskg.store")
 
 SNAPSHOTS = ".rlskg-snapshots"  # inside an on-disk store's folder: RocksDB leaves it alone
 STARTUP_SECONDS = 30.0  # for a child that exec'd to open its store
+IDLE_SECONDS = 60.0  # a child past ``size`` is stopped after this long unused, unless told
 EXIT_NO_SANDBOX = 70  # a child that could not drop its network exits at once with this code
 # A write's time in the parent is not bounded; its trial in a child is, by this unless told.
 WRITE_TRIAL_SECONDS = 60.0
@@ -73,6 +77,7 @@ class _Child:
     version: str
     snapshot: Path | None = None  # the checkpoint it reads (``snapshot`` stores)
     ready: bool = True  # False until a child that exec'd has said it opened its store
+    idle_since: float = 0.0  # when it last came free (time.monotonic)
 
 
 def pooled(
@@ -84,6 +89,7 @@ def pooled(
     network: bool = False,
     journal: Journal | None = None,
     trial_timeout: float = WRITE_TRIAL_SECONDS,
+    idle: float = IDLE_SECONDS,
 ) -> Store:
     """``store`` with its reads in killable children, where its ``Isolation`` allows; else
     ``store`` itself (a remote store bounds its own waits). ``network``: whether children may
@@ -108,6 +114,7 @@ def pooled(
         sandboxed=sandboxed,
         journal=journal,
         trial_timeout=trial_timeout,
+        idle=idle,
     )
 
 
@@ -136,6 +143,7 @@ class ForkedStore:
         sandboxed: bool = False,
         journal: Journal | None = None,
         trial_timeout: float = WRITE_TRIAL_SECONDS,
+        idle: float = IDLE_SECONDS,
     ) -> None:
         if size < 1:
             raise ValueError("a ForkedStore needs at least one child")
@@ -144,10 +152,13 @@ class ForkedStore:
         self.sandboxed = sandboxed
         self._journal = journal
         self._trial_timeout = trial_timeout
+        self._idle_seconds = idle
         self._lock = threading.Lock()  # writes to inner, and forks (never fork mid-write)
         # One write at a time, its trial included: a trial must see the data it will be applied to.
         self._writing = threading.Lock()
-        self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
+        # Idle children, the longest idle first; the most recent is taken (its pages are warm).
+        self._idle: deque[_Child] = deque()
+        self._came_free = threading.Condition()  # guards _idle; notified when a child is put back
         self._live: dict[int, socket.socket] = {}  # every child, idle or busy
         self._snapshots: dict[Path, int] = {}  # checkpoint folder -> live children reading it
         self._snapshot: tuple[str, Path] | None = None  # (version, folder) of the newest
@@ -156,7 +167,7 @@ class ForkedStore:
         # An app dropped without close() still stops its children when collected.
         self._finalizer = weakref.finalize(self, _stop, self._live)
         for _ in range(size):
-            self._idle.put(self._spawn())
+            self._put_idle(self._spawn())
 
     # Children.
 
@@ -225,33 +236,43 @@ class ForkedStore:
     def _checkout(self) -> _Child:
         """An idle child of the current version; a new one if none is idle and fewer than ``most``
         live; else the first to come free within ``wait`` seconds."""
-        try:
-            child = self._idle.get_nowait()
-        except queue.Empty:
-            if len(self._live) < self._most:
-                return self._spawn()
-            try:
-                child = self._idle.get(timeout=self._wait)
-            except queue.Empty:
-                raise StoreUnavailable("every evaluator is busy; try again shortly") from None
+        with self._came_free:
+            full = not self._idle and len(self._live) >= self._most
+            if full and not self._came_free.wait_for(lambda: self._idle, timeout=self._wait):
+                raise StoreUnavailable("every evaluator is busy; try again shortly")
+            child = self._idle.pop() if self._idle else None
+        if child is None:
+            return self._spawn()
         if child.version != self._inner.version:  # forked before a write: it holds old data
             self._retire(child)
             child = self._spawn()
         return child
 
+    def _put_idle(self, child: _Child) -> list[_Child]:
+        """Put ``child`` among the idle; return those to retire: past ``size`` idle children,
+        each idle for longer than the idle limit (started for a burst that has passed)."""
+        now = child.idle_since = time.monotonic()
+        stale = []
+        with self._came_free:
+            self._idle.append(child)
+            while len(self._idle) > self._size and now - self._idle[0].idle_since > self._idle_seconds:
+                stale.append(self._idle.popleft())
+            self._came_free.notify()
+        return stale
+
     def _release(self, child: _Child) -> None:
-        """Back to the idle queue; retired instead when the store closed or more than ``size``
-        children are idle (those started for a burst)."""
-        if self._closed or self._idle.qsize() >= self._size:
+        """Back among the idle (retired instead when the store closed)."""
+        if self._closed:
             self._retire(child)
-        else:
-            self._idle.put(child)
+            return
+        for stale in self._put_idle(child):
+            self._retire(stale)
 
     def _replace(self, child: _Child) -> None:
         """Kill a child; put a fresh one in its place while fewer than ``size`` are idle."""
         self._retire(child)
-        if not self._closed and self._idle.qsize() < self._size:
-            self._idle.put(self._spawn())
+        if not self._closed and len(self._idle) < self._size:
+            self._put_idle(self._spawn())
 
     def _ask(self, operation: str, timeout: float | None, **arguments: Any) -> Answer:
         """Send one operation to a child and wait for its answer, at most ``timeout`` seconds."""
@@ -282,7 +303,7 @@ class ForkedStore:
             self._release(child)
         if reply[:2] == b"er":
             raise pickle.loads(reply[2:])
-        _, media_type, kind, body = bytes(reply).split(b"\0", 3)
+        _, media_type, kind, body = bytes(reply).split(b"\0", 3)  # bytes(): no copy of bytes
         return Answer(body, media_type.decode(), kind.decode())  # type: ignore[arg-type]
 
     def _await_ready(self, child: _Child) -> None:
@@ -334,7 +355,7 @@ class ForkedStore:
             if child.version != self._inner.version:
                 self._retire(child)
                 child = self._spawn()
-            self._idle.put(child)
+            self._put_idle(child)
 
     def _parsed(self, data: bytes, media_type: str, base_iri: str | None) -> bytes:
         """An upload parsed by a child into N-Triples (RDF/XML parses in quadratic time in its
@@ -467,9 +488,7 @@ class ForkedStore:
 
     def _drain(self) -> list[_Child]:
         """Take every idle child out of the queue."""
-        children = []
-        while True:
-            try:
-                children.append(self._idle.get_nowait())
-            except queue.Empty:
-                return children
+        with self._came_free:
+            children = list(self._idle)
+            self._idle.clear()
+        return children

@@ -10,7 +10,9 @@ From the outside in (``install`` stacks them; each wraps the next):
 2. ``observer.Observer``: counts, times and logs every request, cache hits included.
 3. ``response_cache.ResponseCache``: answers a repeated shareable GET from memory.
 4. ``transport.CorsMiddleware``: CORS headers on every answer (so cached answers carry them too).
-5. Flask: ``before_request`` note the route (metrics) and refuse a too-long URL (414), the view,
+5. ``service.protocol.query_route.QueryRoute``: answers GET and HEAD queries to /sparql with the
+   Flask view's own steps, without Flask's per-request machinery; passes everything else on.
+6. Flask: ``before_request`` note the route (metrics) and refuse a too-long URL (414), the view,
    then ``after_request`` compress (brotli or gzip).
 
 The cache sits outside CORS and compression, so that it keeps their output and replays it as sent.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rlskg.service import metrics
@@ -38,9 +40,12 @@ def install(app: Flask, state: ServiceState) -> None:
 
     @app.after_request
     def compress(response: Response) -> Response:
-        transport.compress(response, settings.compress_min_bytes)
+        transport.compress(response, settings.compress_min_bytes, request)
         return response
 
+    from rlskg.service.protocol.query_route import QueryRoute  # imports the protocol: not at the top
+
+    app.wsgi_app = QueryRoute(app, state, app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = transport.CorsMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     if settings.response_cache_bytes:
         cache = ResponseCache(app.wsgi_app, lambda: state.store.version, settings.response_cache_bytes)

@@ -11,10 +11,12 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
+from logging import INFO
 from typing import Any
 
 from rlskg.graph.stores import QueryTimeout
 from rlskg.service.metrics import CACHE, QUERY_TEXT, ROUTE, STORE_ERROR, STORE_MS, Metrics
+from rlskg.service.middleware.log_buffer import BufferedStreamHandler
 
 access_log = logging.getLogger("rlskg.access")
 
@@ -70,4 +72,9 @@ class Observer:
             "query": environ.get(QUERY_TEXT),
             "agent": (environ.get("HTTP_USER_AGENT") or "")[:200] or None,
         }
-        access_log.info(json.dumps(entry, separators=(",", ":")))
+        line = json.dumps(entry, separators=(",", ":"))
+        handlers = access_log.handlers
+        if len(handlers) == 1 and isinstance(handlers[0], BufferedStreamHandler) and access_log.level <= INFO:
+            handlers[0].write_line(line)  # the default handler alone: no LogRecord to make (~25 us)
+        else:
+            access_log.info(line)

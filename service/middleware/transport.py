@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import brotli
-from flask import Response, request
+from flask import request
+from werkzeug.wrappers import Request, Response
 
 from rlskg.service import errors
 
@@ -60,7 +61,7 @@ class CorsMiddleware:
         return result
 
 
-def _encoding() -> str | None:
+def _encoding(request: Request) -> str | None:
     accepted = request.accept_encodings
     br, gz = accepted.quality("br"), accepted.quality("gzip")
     if br <= 0 and gz <= 0:
@@ -68,8 +69,9 @@ def _encoding() -> str | None:
     return "br" if br >= gz else "gzip"
 
 
-def compress(response: Response, min_bytes: int) -> None:
-    """Compress a buffered text body of at least ``min_bytes`` when the client accepts it."""
+def compress(response: Response, min_bytes: int, request: Request) -> None:
+    """Compress a buffered text body of at least ``min_bytes`` when the client of ``request``
+    accepts it."""
     length = response.content_length  # None for a streamed body: left alone
     if (
         length is None
@@ -81,7 +83,7 @@ def compress(response: Response, min_bytes: int) -> None:
         return
     vary = response.headers.get("Vary")
     response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
-    encoding = _encoding()
+    encoding = _encoding(request)
     if encoding is None:
         return
     response.direct_passthrough = False  # a static file (send_file) is read here to be compressed

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Request, Response
+from flask import Response
+from werkzeug.wrappers import Request
 
 
 def read_tag(version: str, request: Request, *extra: str) -> str:

@@ -54,7 +54,7 @@ def _read(names_graph: bool, graph: str | None) -> Response:
     if (cached := validator.not_modified()) is not None:
         return cached
     timeout, max_bytes = settings.query_timeout, settings.max_result_bytes
-    with metrics.store_timer():
+    with metrics.store_timer(request.environ):
         if names_graph:
             result = current.store.get_graph(
                 graph, formats=negotiated.formats(), timeout=timeout, max_bytes=max_bytes
@@ -127,7 +127,7 @@ def _utf8(data: bytes, charset: str | None) -> bytes:
 def _write(graph: str | None, location: str | None = None) -> Response:
     """PUT, POST or DELETE of one graph; ``location`` is said when a new graph was made."""
     current = state()
-    with metrics.store_timer():
+    with metrics.store_timer(request.environ):
         if request.method == "DELETE":
             current.store.delete_graph(graph)
             created = False

@@ -16,8 +16,8 @@ from typing import Literal
 from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
-from flask import Request
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.wrappers import Request
 
 from rlskg.graph.stores import QuerySyntaxError
 from rlskg.service import errors
@@ -34,6 +34,8 @@ TEXT_PARAMETERS = frozenset(
 
 # Oxigraph's message for an undeclared prefix, which goes on to list ~600 bytes of character ranges.
 _UNKNOWN_PREFIX = re.compile(r"error at (\d+):(\d+): expected one of Prefix not found\b.*", re.DOTALL)
+# A percent-escape of a byte above 0x7F (or a "%8" that escapes nothing: checked in full then).
+_HIGH_ESCAPE = re.compile(rb"%[89a-fA-F]")
 _PREFIXED_NAME_END = re.compile(r"([^\s{}()<>\[\];,:'\"]*):[^\s{}()<>\[\];,'\"]*$")
 
 
@@ -102,6 +104,8 @@ def _check_utf8(encoded: bytes, where: str) -> None:
     Werkzeug decodes leniently: it keeps invalid bytes percent-encoded (``%FF`` stays as the three
     characters), so the store would run another text than the one sent, and answer 200 or 204.
     """
+    if encoded.isascii() and _HIGH_ESCAPE.search(encoded) is None:
+        return  # every byte, and every byte an escape spells, is ASCII: valid UTF-8
     for pair in encoded.split(b"&"):
         name, _, value = pair.partition(b"=")
         shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")[:40]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, request
+from werkzeug.wrappers import Request
 
 from rlskg.graph.stores import EvaluationError, QueryDataset
 from rlskg.service import errors, guard, metrics
 from rlskg.service.guard.lexical import Scan
 from rlskg.service.protocol import conditional, description, negotiation, update
 from rlskg.service.protocol.operation import Operation, read_operation, readable_syntax_errors
-from rlskg.service.state import state
+from rlskg.service.state import ServiceState, state
 
 bp = Blueprint("sparql", __name__)
 
@@ -38,6 +39,7 @@ DOWNLOAD_EXTENSIONS = {
 # Functions whose value changes with each evaluation. A match inside a string or an IRI only costs
 # a cache miss.
 VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+VOLATILE_NAMES = ("now", "rand", "uuid", "bnode")  # what VOLATILE needs, lower-cased
 
 
 def _dataset(operation: Operation, found: Scan) -> QueryDataset:
@@ -47,7 +49,7 @@ def _dataset(operation: Operation, found: Scan) -> QueryDataset:
     return QueryDataset(union_default_graph=not found.has_dataset_clause)
 
 
-def _negotiate(form: str | None) -> negotiation.Negotiated:
+def _negotiate(request: Request, form: str | None) -> negotiation.Negotiated:
     negotiated = negotiation.for_request(request)
     # The form is known from the scan: refuse now rather than after evaluating.
     if form in GRAPH_FORMS and not negotiated.graph:
@@ -62,21 +64,50 @@ def _negotiate(form: str | None) -> negotiation.Negotiated:
     return negotiated
 
 
+def endpoint_url(request: Request) -> str:
+    """``request.base_url`` (the URL without its query), remembered per scheme, host and path:
+    werkzeug makes it afresh on each call, IRI-decoding included."""
+    environ = request.environ
+    key = (
+        environ.get("wsgi.url_scheme", ""),
+        environ.get("HTTP_HOST", ""),
+        environ.get("SERVER_NAME", ""),
+        environ.get("SERVER_PORT", ""),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+    )
+    url = _ENDPOINT_URLS.get(key)
+    if url is None:
+        if len(_ENDPOINT_URLS) >= 256:  # Host is the client's to choose: keep few
+            _ENDPOINT_URLS.clear()
+        url = _ENDPOINT_URLS[key] = request.base_url
+    return url
+
+
+_ENDPOINT_URLS: dict[tuple[str, ...], str] = {}
+
+
 def _repeatable(text: str, found: Scan) -> bool:
     """Whether evaluating again gives the same answer while the data stays the same."""
-    return not found.fetch_targets and VOLATILE.search(text) is None
+    if found.fetch_targets:
+        return False
+    lowered = text.lower()  # most texts name none of them: skip the slower pattern
+    if not any(name in lowered for name in VOLATILE_NAMES):
+        return True
+    return VOLATILE.search(text) is None
 
 
-def answer_query(operation: Operation) -> Response:
-    current = state()
+def answer_query(request: Request, operation: Operation, current: ServiceState) -> Response:
+    """The answer to a query: from the Flask view below, and from ``query_route`` (the same steps
+    outside Flask's request machinery), so ``request`` is a plain werkzeug request."""
     settings = current.settings
-    metrics.note(metrics.QUERY_TEXT, operation.text[:1000])
+    metrics.note(request.environ, metrics.QUERY_TEXT, operation.text[:1000])
     found = guard.check(operation.text, settings)
     refused = guard.refusal(found, settings)
     sandboxed = getattr(current.store, "sandboxed", False)  # evaluators without a network
     if refused is not None and not sandboxed:
         errors.forbidden(refused)
-    negotiated = _negotiate(found.form)
+    negotiated = _negotiate(request, found.form)
     repeatable = _repeatable(operation.text, found)
     validator = conditional.ReadValidator(
         request, current.store.version, settings.cache_max_age, repeatable=repeatable
@@ -86,7 +117,7 @@ def answer_query(operation: Operation) -> Response:
     # A refused target goes to an evaluator without a network all the same: its parser says 400
     # for a malformed text, SERVICE SILENT yields no rows as SPARQL says, and a SERVICE call that
     # fails to connect is then refused for what it is (403).
-    with metrics.store_timer(), readable_syntax_errors(operation.text):
+    with metrics.store_timer(request.environ), readable_syntax_errors(operation.text):
         try:
             result = current.store.query(
                 operation.text,
@@ -94,7 +125,7 @@ def answer_query(operation: Operation) -> Response:
                 dataset=_dataset(operation, found),
                 timeout=settings.query_timeout,
                 max_bytes=settings.max_result_bytes,
-                base_iri=request.base_url,  # relative IRIs resolve against the endpoint, as in Fuseki
+                base_iri=endpoint_url(request),  # relative IRIs resolve against it, as in Fuseki
             )
         except EvaluationError:
             if refused is not None:
@@ -115,4 +146,4 @@ def sparql() -> Response:
         return description.respond()
     if operation.kind == "update":
         return update.apply(operation)
-    return answer_query(operation)
+    return answer_query(request, operation, state())

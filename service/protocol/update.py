@@ -41,7 +41,7 @@ def apply(operation: Operation) -> Response:
     """Run an update; 204 when done (200 with a note when it changed no count, see above)."""
     current = state()
     auth.require_token(current.settings.token)
-    metrics.note(metrics.QUERY_TEXT, operation.text[:1000])
+    metrics.note(request.environ, metrics.QUERY_TEXT, operation.text[:1000])
     found = guard.check(operation.text, current.settings)
     refused = guard.refusal(found, current.settings)
     if refused is not None:
@@ -54,7 +54,7 @@ def apply(operation: Operation) -> Response:
     # Counted only for an update that names no graph: a count of a large store costs time.
     names_graph = NAMES_A_GRAPH.search(operation.text) is not None
     before = None if names_graph else current.store.stats().triples
-    with metrics.store_timer(), readable_syntax_errors(operation.text):
+    with metrics.store_timer(request.environ), readable_syntax_errors(operation.text):
         current.store.update(
             operation.text, timeout=current.settings.query_timeout, base_iri=request.base_url
         )

@@ -116,3 +116,45 @@ def test_closed_store_refuses_reads_and_leaves_no_child() -> None:
     assert not any(alive(pid) for pid in children)
     with pytest.raises(StoreUnavailable):
         count(store)
+
+
+def test_children_started_for_a_burst_stay_until_idle_for_the_limit() -> None:
+    """A burst past ``size`` starts children; they are kept while in use, not killed as soon as
+    they come free (that made a fork and a kill per request under steady load), and stopped once
+    idle past the limit."""
+    store = ForkedStore(open_store(None, [DATA]), 1, most=4, idle=0.5)
+    try:
+        gate = threading.Barrier(3)
+
+        def burst() -> None:
+            gate.wait()
+            count(store)
+
+        threads = [threading.Thread(target=burst) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        after_burst = set(store.children)
+        assert len(after_burst) >= 2  # the burst needed more than the one kept ready
+        for _ in range(20):  # steady sequential reads within the idle limit start nothing new
+            count(store)
+        assert set(store.children) == after_burst
+        time.sleep(0.6)
+        count(store)  # a release past the limit stops the stale ones
+        assert len(store.children) == 1
+        assert not any(alive(pid) for pid in after_burst - set(store.children))
+    finally:
+        store.close()
+
+
+def test_the_store_declares_the_prefixes_a_query_names() -> None:
+    """The store hands the parser only the prefixes a text names (``name:``): a query using one
+    of them answers as before, an undeclared one is still an error."""
+    store = open_store(None, [DATA])
+    answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?o }", formats=CSV, dataset=UNION)
+    spelled = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o }"
+    assert answer.body == store.query(spelled, formats=CSV, dataset=UNION).body
+    assert int(answer.body.decode().splitlines()[1]) > 0
+    with pytest.raises(QuerySyntaxError):
+        store.query("ASK { ?s nosuchprefix:label ?o }", formats=CSV, dataset=UNION)
