@@ -54,9 +54,9 @@ def send(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(_LENGTH.pack(len(payload)) + payload)
 
 
-def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytearray:
-    buffer = bytearray(size)
-    view, got = memoryview(buffer), 0
+def _recv_into(sock: socket.socket, view: memoryview, deadline: float | None) -> None:
+    """Fill ``view`` from the socket."""
+    got, size = 0, len(view)
     while got < size:
         if deadline is not None:
             sock.settimeout(max(deadline - time.monotonic(), 0.0001))  # TimeoutError past it
@@ -64,6 +64,11 @@ def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytea
         if count == 0:
             raise EOFError("the other end closed the connection")
         got += count
+
+
+def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytearray:
+    buffer = bytearray(size)
+    _recv_into(sock, memoryview(buffer), deadline)
     return buffer
 
 
@@ -81,9 +86,10 @@ def recv(sock: socket.socket, deadline: float | None = None) -> bytes | bytearra
     got = len(first) - _LENGTH.size
     if got == size:
         return first[_LENGTH.size :]
-    payload = bytearray(size)
-    payload[:got] = memoryview(first)[_LENGTH.size :]
-    payload[got:] = _recv_exact(sock, size - got, deadline)
+    payload = bytearray(size)  # a big frame: the rest is read straight into place
+    view = memoryview(payload)
+    view[:got] = memoryview(first)[_LENGTH.size :]
+    _recv_into(sock, view[got:], deadline)
     return payload
 
 

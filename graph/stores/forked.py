@@ -303,8 +303,12 @@ class ForkedStore:
             self._release(child)
         if reply[:2] == b"er":
             raise pickle.loads(reply[2:])
-        _, media_type, kind, body = bytes(reply).split(b"\0", 3)  # bytes(): no copy of bytes
-        return Answer(body, media_type.decode(), kind.decode())  # type: ignore[arg-type]
+        # ok\0<media type>\0<kind>\0<body>: the body copied once, out of a big frame's buffer.
+        first = reply.index(b"\0", 3)
+        second = reply.index(b"\0", first + 1)
+        media_type, kind = bytes(reply[3:first]).decode(), bytes(reply[first + 1 : second]).decode()
+        body = bytes(memoryview(reply)[second + 1 :])
+        return Answer(body, media_type, kind)  # type: ignore[arg-type]
 
     def _await_ready(self, child: _Child) -> None:
         """Wait for a child that exec'd to open its store (Python and pyoxigraph start in ~0.3 s)."""
