@@ -17,7 +17,7 @@ its import closure included; its one product is ``rlskg-model.owl``, which step 
 A missing Java or OWL API turns its step into a problem that says so, never a traceback.
 """
 
-import io
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +154,13 @@ def obo_problems(release: Release) -> list[Problem]:
                 warnings.simplefilter("error")  # pronto warns of what it could not read
                 if name.endswith(".obo"):
                     fastobo.loads(text)
-                Ontology(io.BytesIO(text.encode("utf-8")))
+                # OBO 1.4 and OBO Graphs JSON are UTF-8: say so, rather than let pronto guess from
+                # the first bytes (the imported BFO definitions have curly quotes). pronto 2 only
+                # takes an encoding with a path, not with a file object.
+                with tempfile.TemporaryDirectory(prefix="rlskg-obo-") as folder:
+                    path = Path(folder) / name
+                    path.write_text(text, encoding="utf-8")
+                    Ontology(path, encoding="utf-8")
         except Exception as error:  # fastobo's and pronto's errors have no common base
             problems.append(Problem("obo", name, f"{type(error).__name__}: {error}"))
     return problems

@@ -98,9 +98,9 @@ def check_profile(path: Path | str) -> ProfileReport:
     :raises OwlApiUnavailable: Java or the OWL API is missing.
     :raises OwlApiError: the OWL API cannot load the file.
     """
-    completed = _run("profile", str(path))
+    completed = run_tool("profile", str(path))
     if completed.returncode not in (0, 1):
-        raise OwlApiError(_failure(completed))
+        raise OwlApiError(failure(completed))
     violations: list[ProfileViolation] = []
     stats: dict[str, int] = {}
     for line in completed.stdout.splitlines():
@@ -112,7 +112,7 @@ def check_profile(path: Path | str) -> ProfileReport:
         elif fields[0] == "STAT" and len(fields) == 3:
             stats[fields[1]] = int(fields[2])
     if completed.returncode == 1 and not violations:
-        raise OwlApiError(_failure(completed))
+        raise OwlApiError(failure(completed))
     # The OWL API reports from hash sets: sort, so that two runs print the same.
     return ProfileReport(violations=tuple(sorted(set(violations), key=_violation_key)), stats=stats)
 
@@ -123,12 +123,17 @@ def save_turtle(path: Path, out: Path) -> None:
     :raises OwlApiUnavailable: Java or the OWL API is missing.
     :raises OwlApiError: the OWL API cannot load or save the file.
     """
-    completed = _run("save", str(path), str(out))
+    completed = run_tool("save", str(path), str(out))
     if completed.returncode != 0:
-        raise OwlApiError(_failure(completed))
+        raise OwlApiError(failure(completed))
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``OwlTool`` with ``args`` (``profile``, ``save``, ``extract``: see its source) and return
+    what it printed.
+
+    :raises OwlApiUnavailable: Java or the OWL API is missing.
+    """
     java = shutil.which("java")
     if java is None:
         raise OwlApiUnavailable("java not found (install a JDK: make system-deps)")
@@ -187,7 +192,8 @@ def _cache_dir() -> Path:
     return Path(base) / "rlskg"
 
 
-def _failure(completed: subprocess.CompletedProcess[str]) -> str:
+def failure(completed: subprocess.CompletedProcess[str]) -> str:
+    """The reason an ``OwlTool`` run failed, in one line (its ``ERROR`` line, else its last words)."""
     for line in completed.stdout.splitlines():
         if line.startswith("ERROR\t"):
             return line.removeprefix("ERROR\t")

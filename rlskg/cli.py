@@ -7,7 +7,7 @@ input.
 import click
 
 from rlskg.graph.commands import build_command, check_command, publish_command
-from rlskg.ontology.commands import diff_command, docs_command, fmt_command
+from rlskg.ontology.commands import diff_command, docs_command, fmt_command, imports_group
 from rlskg.service.commands import query_command, serve_command
 
 
@@ -21,6 +21,7 @@ main.add_command(fmt_command)
 main.add_command(check_command)
 main.add_command(docs_command)
 main.add_command(diff_command)
+main.add_command(imports_group)
 main.add_command(build_command)
 main.add_command(serve_command)
 main.add_command(query_command)

@@ -8,23 +8,43 @@
 //                     URL" does (the OWL API's own content negotiation and redirects).
 //   save FILE OUT     load FILE and save it to OUT as Turtle, as Protege's "Save" does (the format
 //                     and prefixes it was loaded with).
+//   extract FILE TERMS OUT BOT|STAR|TOP PROPS
+//                     the syntactic-locality module (SLME, what `robot extract --method BOT` makes)
+//                     of FILE (an upstream ontology in any format the OWL API reads: RDF/XML, OBO,
+//                     Turtle, OWL/XML, functional syntax; its own imports are not followed) for the
+//                     entities whose IRIs TERMS lists (one a line), filtered as ODK filters its
+//                     import modules: SWRL rules (not OWL 2 DL), axioms about individuals and axiom
+//                     annotations dropped, and
+//                     of the annotation assertions only those of the module's entities with a
+//                     property PROPS lists (comma-separated IRIs) kept; every entity the result
+//                     uses declared; saved to OUT as RDF/XML. A listed IRI that FILE does not
+//                     declare is printed as MISSING (exit 1).
 //
 // Output lines are tab-separated so that the Python wrapper (ontology/owlapi.py) needs no parser:
 //   VIOLATION <tab> violation class <tab> subject (IRI or "-") <tab> message
 //   STAT <tab> name <tab> number
+//   MISSING <tab> IRI                      (extract: a seed term the upstream file lacks)
 //   ERROR <tab> message                    (exit 2: the file or an import could not be loaded)
 // Exit codes: 0 ok, 1 profile violations, 2 bad input or usage.
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.formats.PrefixDocumentFormat;
+import org.semanticweb.owlapi.formats.RDFXMLDocumentFormat;
 import org.semanticweb.owlapi.formats.TurtleDocumentFormat;
 import org.semanticweb.owlapi.io.FileDocumentSource;
 import org.semanticweb.owlapi.model.AxiomType;
 import org.semanticweb.owlapi.model.IRI;
+import org.semanticweb.owlapi.model.OWLAnnotationAssertionAxiom;
+import org.semanticweb.owlapi.model.OWLAxiom;
 import org.semanticweb.owlapi.model.OWLDocumentFormat;
 import org.semanticweb.owlapi.model.OWLEntity;
 import org.semanticweb.owlapi.model.OWLException;
@@ -33,10 +53,13 @@ import org.semanticweb.owlapi.model.OWLOntologyIRIMapper;
 import org.semanticweb.owlapi.model.OWLOntologyLoaderConfiguration;
 import org.semanticweb.owlapi.model.OWLOntologyManager;
 import org.semanticweb.owlapi.model.MissingImportHandlingStrategy;
+import org.semanticweb.owlapi.model.SWRLRule;
 import org.semanticweb.owlapi.model.parameters.Imports;
 import org.semanticweb.owlapi.profiles.OWL2DLProfile;
 import org.semanticweb.owlapi.profiles.OWLProfileReport;
 import org.semanticweb.owlapi.profiles.OWLProfileViolation;
+import uk.ac.manchester.cs.owlapi.modularity.ModuleType;
+import uk.ac.manchester.cs.owlapi.modularity.SyntacticLocalityModuleExtractor;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -55,8 +78,11 @@ public final class OwlTool {
                 System.exit(profile(load(newManager(file), file)));
             } else if (args.length == 3 && args[0].equals("save")) {
                 System.exit(save(new File(args[1]), new File(args[2])));
+            } else if (args.length == 6 && args[0].equals("extract")) {
+                System.exit(extract(new File(args[1]), new File(args[2]), new File(args[3]), args[4], args[5]));
             }
-            System.err.println("usage: OwlTool profile FILE|URL | OwlTool save FILE OUT");
+            System.err.println("usage: OwlTool profile FILE|URL | OwlTool save FILE OUT"
+                + " | OwlTool extract FILE TERMS OUT BOT|STAR|TOP PROPS");
             System.exit(2);
         } catch (LoadFailure e) {
             System.out.println("ERROR\t" + oneLine(e.getMessage()));
@@ -102,6 +128,88 @@ public final class OwlTool {
             throw new LoadFailure("cannot save " + out + ": " + e.getMessage());
         }
         return 0;
+    }
+
+    private static int extract(File file, File terms, File out, String method, String props) {
+        ModuleType type;
+        try {
+            type = ModuleType.valueOf(method);
+        } catch (IllegalArgumentException e) {
+            throw new LoadFailure("unknown module type " + method + " (BOT, STAR or TOP)");
+        }
+        // An upstream file is read on its own: its imports are neither followed nor fetched.
+        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        manager.getIRIMappers().clear();
+        OWLOntologyLoaderConfiguration config = new OWLOntologyLoaderConfiguration()
+            .setMissingImportHandlingStrategy(MissingImportHandlingStrategy.SILENT);
+        OWLOntology ontology;
+        try {
+            ontology = manager.loadOntologyFromOntologyDocument(new FileDocumentSource(file), config);
+        } catch (OWLException | RuntimeException e) {
+            throw new LoadFailure("cannot load " + file + ": " + e.getMessage());
+        }
+        Set<OWLEntity> seeds = new HashSet<>();
+        int missing = 0;
+        try {
+            for (String line : Files.readAllLines(terms.toPath(), StandardCharsets.UTF_8)) {
+                String iri = line.trim();
+                if (iri.isEmpty()) {
+                    continue;
+                }
+                Set<OWLEntity> found = ontology.getEntitiesInSignature(IRI.create(iri), Imports.EXCLUDED);
+                if (found.isEmpty()) {
+                    System.out.println("MISSING\t" + iri);
+                    missing++;
+                }
+                seeds.addAll(found);
+            }
+        } catch (IOException e) {
+            throw new LoadFailure("cannot read " + terms + ": " + e.getMessage());
+        }
+        SyntacticLocalityModuleExtractor extractor = new SyntacticLocalityModuleExtractor(manager, ontology, type);
+        Set<IRI> kept = new HashSet<>();
+        for (String prop : props.split(",")) {
+            if (!prop.isEmpty()) {
+                kept.add(IRI.create(prop));
+            }
+        }
+        Set<OWLAxiom> axioms = new HashSet<>();
+        Set<OWLEntity> signature = new HashSet<>(seeds);
+        for (OWLAxiom axiom : extractor.extract(seeds)) {
+            // ODK's `slme_individuals: exclude`: no axiom about an individual (RO's example
+            // ecoregions, curation-status values), which the terms we import never need.
+            if (axiom.isLogicalAxiom() && !(axiom instanceof SWRLRule)
+                    && axiom.getIndividualsInSignature().isEmpty()) {
+                axioms.add(axiom.getAxiomWithoutAnnotations());
+                signature.addAll(axiom.getSignature());
+            }
+        }
+        for (OWLEntity entity : signature) {
+            for (OWLAnnotationAssertionAxiom annotation : ontology.getAnnotationAssertionAxioms(entity.getIRI())) {
+                if (kept.contains(annotation.getProperty().getIRI())) {
+                    axioms.add(annotation.getAxiomWithoutAnnotations());
+                }
+            }
+        }
+        Set<OWLEntity> used = new HashSet<>();
+        for (OWLAxiom axiom : axioms) {
+            used.addAll(axiom.getSignature());
+        }
+        used.addAll(seeds);
+        for (OWLEntity entity : used) {
+            if (!entity.isBuiltIn()) {
+                axioms.add(manager.getOWLDataFactory().getOWLDeclarationAxiom(entity));
+            }
+        }
+        try {
+            OWLOntology module = manager.createOntology(axioms);
+            manager.saveOntology(module, new RDFXMLDocumentFormat(), IRI.create(out.getAbsoluteFile()));
+            System.out.println("STAT\tmodule axioms\t" + module.getAxiomCount());
+            System.out.println("STAT\tmodule logical axioms\t" + module.getLogicalAxiomCount());
+        } catch (OWLException e) {
+            throw new LoadFailure("cannot save " + out + ": " + e.getMessage());
+        }
+        return missing == 0 ? 0 : 1;
     }
 
     private static OWLOntology load(OWLOntologyManager manager, File file) {

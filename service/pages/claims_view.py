@@ -1,16 +1,17 @@
 """The claims view at /claims: every association of the dataset in one table a researcher can read
 (the claim, how firmly its source puts it and in which words, its figures and population, its
-source and the section it comes from), narrowed with ``about=`` (a term, as subject or object),
+source and the section it comes from), narrowed with ``about=`` (a term, as subject or object: a
+local IRI or a reused OBO term's; an obsolete term's goes on, 301, to its replacement's),
 ``source=`` and ``strength=``. The filters are compared in Python: no request text enters a query.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from rlskg.service import errors
-from rlskg.service.pages.describe import TRIPLES, UNION, load_query
+from rlskg.service.pages.describe import TRIPLES, UNION, href, load_query, select
 from rlskg.service.pages.view import ASSOCIATION, TYPE, DescriptionIndex, Link, Row, row_of
 from rlskg.service.protocol import conditional
 from rlskg.service.state import state
@@ -38,6 +39,18 @@ def all_rows() -> list[Row]:
     ]
     rows.sort(key=lambda r: (r.source.label if r.source else "", r.section, r.sentence))
     return rows
+
+
+def replacements() -> dict[str, str]:
+    """Each obsolete term that names one replacement (IAO:0100001), and that replacement."""
+    current = state()
+    rows = select(
+        current.store, "obsolete-terms", current.settings.query_timeout, current.settings.max_result_bytes
+    )
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["term"], []).append(row["replacement"])
+    return {term: new[0] for term, new in found.items() if len(new) == 1}
 
 
 def _choices(rows: list[Row], pick: str) -> list[Link]:
@@ -74,6 +87,12 @@ def claims_page() -> Response:
             (r.subject.label if r.subject.iri == about else r.object.label for r in kept), None
         )
         if about_label is None:
+            replacement = replacements().get(about)
+            if replacement is not None:  # an obsolete term: the claims are about its replacement
+                moved = url_for(
+                    "claims.claims_page", about=replacement, source=source or None, strength=strength or None
+                )
+                return Response(status=301, headers={"Location": moved})
             errors.bad_request(f"no claim is about <{about}>")
         rows = kept
     if source:
@@ -87,6 +106,7 @@ def claims_page() -> Response:
         strengths=strengths,
         about=about,
         about_label=about_label,
+        about_href=href(about) if about_label else None,
         source=source,
         strength=strength,
         canonical=request.url_root + "claims",

@@ -2,7 +2,10 @@
 one IRI and run through the store interface, so that pages work over any store.
 
 The base ``https://w3id.org/rlskg/`` is mapped onto wherever the service runs: the IRI
-``https://w3id.org/rlskg/ontology/Leg`` is served at ``/ontology/Leg``.
+``https://w3id.org/rlskg/ontology/Leg`` is served at ``/ontology/Leg``. The terms the graph reuses
+from OBO ontologies (``http://purl.obolibrary.org/obo/CHEBI_18248``: the import modules' terms, the
+mapping targets) are another site's IRIs: each has its page here, under ``/doc/obo/`` as under the
+PURL's path (``/doc/obo/CHEBI_18248``), which links out to the PURL.
 
 >>> iri_for("ontology/Leg"), iri_for("id/source/nhs"), iri_for("id/nothing/x"), iri_for("ontology/a b")
 ('https://w3id.org/rlskg/ontology/Leg', 'https://w3id.org/rlskg/id/source/nhs', None, None)
@@ -12,6 +15,10 @@ The base ``https://w3id.org/rlskg/`` is mapped onto wherever the service runs: t
 ('/id/source/nhs', None)
 >>> href("https://w3id.org/rlskg/ontology/Leg"), href("http://purl.obolibrary.org/obo/X"), href("data:,x")
 ('/ontology/Leg', 'http://purl.obolibrary.org/obo/X', None)
+>>> iri_for("obo/CHEBI_18248"), obo_path("http://purl.obolibrary.org/obo/CHEBI_18248")
+('http://purl.obolibrary.org/obo/CHEBI_18248', '/doc/obo/CHEBI_18248')
+>>> href("http://purl.obolibrary.org/obo/UBERON_0000955"), obo_curie("http://purl.obolibrary.org/obo/RO_0002200")
+('/doc/obo/UBERON_0000955', 'RO:0002200')
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from rlskg.graph.stores import QueryDataset, ResultFormats, Store
-from rlskg.ontology.namespaces import BASE, ONTOLOGY_IRI
+from rlskg.ontology.namespaces import BASE, OBO, ONTOLOGY_IRI
 
 QUERY_DIR = Path(__file__).parent / "queries"
 # What a local IRI may look like: the ontology, a term, or a data node of a known kind. The name is
@@ -37,14 +44,34 @@ _LOCAL = re.compile(
 # too, to the triples it stands in, but pages do not link to it as a resource of its own.
 _GENID = re.compile(r"\.well-known/genid/[A-Za-z0-9_-]+")
 GENID = BASE + ".well-known/genid/"
+# An OBO term (``PREFIX_local``, as OBO principle 3 writes term IRIs) under the OBO PURL namespace:
+# the name is restricted as _LOCAL's, so binding one is safe.
+OBO_NAMESPACE = str(OBO)
+_OBO_TERM = re.compile(r"([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9_]+)")
 UNION = QueryDataset(union_default_graph=True)
 TRIPLES = ResultFormats((), ("application/n-triples",))
 SOLUTIONS = ResultFormats(("application/sparql-results+json",), ())
 
 
 def iri_for(path: str) -> str | None:
-    """The local IRI served at ``/<path>``, or None when the path names no local IRI."""
+    """The IRI whose document is ``/doc/<path>`` (a local IRI is also served at ``/<path>``), or
+    None when the path names none: a local IRI, or an OBO term (``obo/CHEBI_18248``)."""
+    if path.startswith("obo/") and _OBO_TERM.fullmatch(path[4:]):
+        return OBO_NAMESPACE + path[4:]
     return BASE + path if _LOCAL.fullmatch(path) or _GENID.fullmatch(path) else None
+
+
+def obo_curie(iri: str) -> str | None:
+    """The CURIE of an OBO term IRI (``CHEBI:18248``), None for any other IRI."""
+    if not iri.startswith(OBO_NAMESPACE):
+        return None
+    match = _OBO_TERM.fullmatch(iri[len(OBO_NAMESPACE) :])
+    return f"{match.group(1)}:{match.group(2)}" if match else None
+
+
+def obo_path(iri: str) -> str | None:
+    """Where this service has the page of an OBO term IRI (``/doc/obo/CHEBI_18248``), or None."""
+    return "/doc/obo/" + iri[len(OBO_NAMESPACE) :] if obo_curie(iri) else None
 
 
 def local_path(iri: str) -> str | None:
@@ -56,10 +83,11 @@ def local_path(iri: str) -> str | None:
 
 
 def href(iri: str) -> str | None:
-    """Where a link to ``iri`` goes: its local path, else the IRI itself if it is http(s). None for
-    any other scheme: data may hold ``javascript:`` or ``data:`` IRIs, and every href a page builds
-    from data comes from here, so that none of them ever runs as a link."""
-    return local_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
+    """Where a link to ``iri`` goes: its local path, else its page here for an OBO term (which links
+    out to the PURL), else the IRI itself if it is http(s). None for any other scheme: data may hold
+    ``javascript:`` or ``data:`` IRIs, and every href a page builds from data comes from here, so
+    that none of them ever runs as a link."""
+    return local_path(iri) or obo_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
 
 
 def is_ontology(iri: str) -> bool:

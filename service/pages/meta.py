@@ -1,7 +1,7 @@
 """What the site tells search engines and browsers besides its pages: ``/robots.txt`` (stay off the
 query routes: every GET there evaluates a query), ``/sitemap.xml`` (the home page, the dataset, the
-ontology's documentation and every resource page under ``/doc/``), ``/favicon.ico``, and the
-schema.org JSON-LD and description each page embeds in its ``<head>``.
+ontology's documentation and every resource page under ``/doc/``, the reused OBO terms' too),
+``/favicon.ico``, and the schema.org JSON-LD and description each page embeds in its ``<head>``.
 
 The schema.org JSON-LD describes the page (``WebPage``) and what it is about: a term of the
 ontology as a ``DefinedTerm`` of the ontology's ``DefinedTermSet``, a source as the type the data
@@ -18,7 +18,7 @@ from flask import Blueprint, Response, request, send_from_directory, url_for
 
 from rlskg.ontology.namespaces import BASE, DATA_LICENSE, DATASET_IRI, ONTOLOGY_IRI
 from rlskg.service.pages import STATIC
-from rlskg.service.pages.describe import local_path, select
+from rlskg.service.pages.describe import local_path, obo_path, select
 from rlskg.service.pages.dumps import FILES
 from rlskg.service.pages.view import Page
 from rlskg.service.protocol import conditional
@@ -77,6 +77,14 @@ def resource_schema(page: Page, url: str) -> dict[str, Any]:
     schema_types = [t.iri.split("/")[-1] for t in page.types if t.iri and t.iri.startswith(SCHEMA)]
     if schema_types:
         about["@type"] = schema_types[0]
+    elif page.is_class and page.curie:  # a term of an OBO ontology, which the graph reuses
+        about["@type"] = "DefinedTerm"
+        about["inDefinedTermSet"] = {
+            "@type": "DefinedTermSet",
+            "@id": f"http://purl.obolibrary.org/obo/{page.id_space.lower()}.owl",
+            "name": page.reference_ontology,
+        }
+        about["termCode"] = page.curie
     elif page.is_class:
         about["@type"] = "DefinedTerm"
         about["inDefinedTermSet"] = {
@@ -159,6 +167,8 @@ def sitemap() -> Response:
         path = local_path(row["iri"])
         if path is not None and path != "/ontology":
             urls.append(root + "/doc" + path)
+        elif (page := obo_path(row["iri"])) is not None:  # a reused OBO term: its page here
+            urls.append(root + page)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

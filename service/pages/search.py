@@ -1,9 +1,11 @@
 """Label search: GET /api/search?q=iron&limit=10 -> JSON [{iri, label, type, kind, href}] (``kind``:
-what it is, in words: "condition", "drug or chemical", "source"...), and the same
-as an HTML page at /search (the home page's search box works without JavaScript).
+what it is, in words: "condition", "drug or chemical", "source"...; for a term the graph reuses
+from an OBO ontology, with its ontology: "drug or chemical from CHEBI"), and the same as an HTML
+page at /search (the home page's search box works without JavaScript).
 
-The index (every labelled local resource, with its synonyms) is read once per dataset version with
-service/pages/queries/label-index.rq and matched here, so that no user text ever enters a query.
+The index (every labelled local resource and reused OBO term, obsolete terms aside, with its
+synonyms) is read once per dataset version with service/pages/queries/label-index.rq and matched
+here, so that no user text ever enters a query.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from rlskg.service import errors
-from rlskg.service.pages.describe import href, select
+from rlskg.service.pages.describe import href, obo_curie, select
 from rlskg.service.state import state
 
 bp = Blueprint("search", __name__)
@@ -42,14 +44,23 @@ KINDS = {
 }
 
 
-def kind_of(type_iri: str, roots: tuple[str, ...] = ()) -> str:
-    """What a search result is, in words: never ``owl#Class``.
+def kind_of(type_iri: str, roots: tuple[str, ...] = (), iri: str = "") -> str:
+    """What a search result is, in words: never ``owl#Class``; for a term of an OBO ontology, with
+    the ontology's ID space.
 
     >>> kind_of(OWL_CLASS, (RLS + "MedicalCondition",)), kind_of(RLS + "Source")
     ('condition', 'source')
     >>> kind_of("https://schema.org/MedicalWebPage"), kind_of(OWL_CLASS), kind_of("")
     ('medical web page', 'class', '')
+    >>> kind_of(OWL_CLASS, (RLS + "ChemicalEntity",), "http://purl.obolibrary.org/obo/CHEBI_18248")
+    'drug or chemical from CHEBI'
     """
+    words = _kind_words(type_iri, roots)
+    curie = obo_curie(iri)
+    return f"{words or 'term'} from {curie.split(':', 1)[0]}" if curie else words
+
+
+def _kind_words(type_iri: str, roots: tuple[str, ...]) -> str:
     for root, words in ROOTS.items():
         if root in roots:
             return words
@@ -102,7 +113,7 @@ class LabelIndex:
                             r["label"],
                             r.get("type", ""),
                             tuple(filter(None, r.get("synonyms", "").split(SEPARATOR))),
-                            kind_of(r.get("type", ""), tuple(r.get("roots", "").split())),
+                            kind_of(r.get("type", ""), tuple(r.get("roots", "").split()), r["iri"]),
                         )
                         for r in rows
                     ),

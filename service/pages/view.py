@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from rlskg.ontology.namespaces import BASE, PREFIXES
-from rlskg.service.pages.describe import GENID, href, local_path
+from rlskg.service.pages.describe import GENID, href, local_path, obo_curie
 from rlskg.service.pages.xref import xref_url
 
 RDF = PREFIXES["rdf"]
@@ -27,6 +27,8 @@ LABEL, TYPE, SUBCLASS = RDFS + "label", RDF + "type", RDFS + "subClassOf"
 DEFINITION = PREFIXES["obo"] + "IAO_0000115"
 SYNONYMS = {OIO + f"has{kind}Synonym": kind.lower() for kind in ("Exact", "Related", "Broad", "Narrow")}
 XREF = OIO + "hasDbXref"
+DEPRECATED = OWL + "deprecated"
+REPLACED_BY = PREFIXES["obo"] + "IAO_0100001"  # term replaced by
 ASSOCIATION = RLS + "Association"
 CITES = (CITO + "citesAsEvidence", CITO + "cites")
 # Shown in their own sections, so left out of the relation lists (an association's figures are in
@@ -41,6 +43,8 @@ SHOWN_APART = {
     *SYNONYMS,
     *CITES,
     RLS + "hasFigure",
+    DEPRECATED,
+    REPLACED_BY,
 }
 # Names for the relations of other vocabularies that the data uses without a label of its own.
 RELATION_NAMES = {
@@ -71,6 +75,22 @@ RELATION_NAMES = {
     RDFS + "subPropertyOf": "subproperty of",
     RDFS + "domain": "domain",
     RDFS + "range": "range",
+}
+# The OBO ontologies whose terms the graph reuses (import modules, mappings), by their ID space.
+ONTOLOGY_NAMES = {
+    "BFO": "the Basic Formal Ontology (BFO)",
+    "CHEBI": "ChEBI",
+    "DOID": "the Human Disease Ontology (DOID)",
+    "ECO": "the Evidence and Conclusion Ontology (ECO)",
+    "GO": "the Gene Ontology (GO)",
+    "HP": "the Human Phenotype Ontology (HPO)",
+    "IAO": "the Information Artifact Ontology (IAO)",
+    "MONDO": "the Mondo Disease Ontology (MONDO)",
+    "NCIT": "the NCI Thesaurus (NCIT)",
+    "OGMS": "the Ontology for General Medical Science (OGMS)",
+    "OMO": "the OBO Metadata Ontology (OMO)",
+    "RO": "the Relation Ontology (RO)",
+    "UBERON": "Uberon",
 }
 # Incoming links that are part of another node's structure, not a relation of the resource.
 STRUCTURAL_IN = {
@@ -167,6 +187,24 @@ class Page:
     children: list[Link] = field(default_factory=list)
     claim: Row | None = None  # the page's own association, when it is one
     original: str | None = None  # a source's original web page, when the data gives it
+    obsolete: bool = False  # owl:deprecated: kept so that its IRI still resolves, not to be used
+    replaced_by: list[Link] = field(default_factory=list)  # IAO:0100001 'term replaced by'
+
+    @property
+    def curie(self) -> str | None:
+        """``CHEBI:18248`` for a term of an OBO ontology that the graph reuses (its IRI is the
+        PURL, its page is here), None for the project's own IRIs."""
+        return obo_curie(self.iri)
+
+    @property
+    def id_space(self) -> str:
+        """The ID space of a reused OBO term (``CHEBI``), or ""."""
+        return (self.curie or "").split(":", 1)[0]
+
+    @property
+    def reference_ontology(self) -> str:
+        """The OBO ontology a reused term comes from, in words (``ChEBI``), or ""."""
+        return ONTOLOGY_NAMES.get(self.id_space, self.id_space)
 
     @property
     def is_source(self) -> bool:
@@ -376,6 +414,7 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
     original = graph.values(iri, PREFIXES["schema"] + "url") + graph.values(iri, PREFIXES["foaf"] + "page")
     if claim is not None and iri not in graph.labels:  # an association: say the claim, not its slug
         title = claim.sentence
+    replaced_by = sorted({graph.link(o) for p, o in own if p == REPLACED_BY}, key=lambda x: x.label.lower())
     return Page(
         iri=iri,
         label=title,
@@ -390,6 +429,8 @@ def build_page(iri: str, triples: list[ox.Triple]) -> Page:
         works=[_work(graph, o.value) for p, o in own if p in CITES],
         claim=claim,
         original=next((h for o in original if (h := href(o.value)) is not None), None),
+        obsolete=any(p == DEPRECATED and o.value in ("true", "1") for p, o in own),
+        replaced_by=replaced_by,
     )
 
 

@@ -304,7 +304,8 @@ def test_ontology_docs_and_api_page_are_in_the_site(
 def test_source_and_term_pages_name_relations_in_words(
     site: Site, browser: webdriver.Chrome, console: list[object], kind: str
 ) -> None:
-    """U11 (the source page: no link to the original, raw CURIEs) and U13 (Iron's "Linked from")."""
+    """U11 (the source page: no link to the original, raw CURIEs) and U13 (iron's "Linked from": the
+    page of ChEBI's iron atom, which replaced rls:Iron)."""
     with width(browser, kind):
         browser.get(site.url + "/id/source/nhs")
         assert "kept no web address" in browser.find_element(By.CSS_SELECTOR, "p.note").text
@@ -312,7 +313,7 @@ def test_source_and_term_pages_name_relations_in_words(
         assert "dcterms:" not in relations and "schema:" not in relations and "obo:IAO" not in relations
         no_sideways_scroll(browser)
         screenshot(browser, f"issue14-source-{kind}")
-        browser.get(site.url + "/ontology/Iron")
+        browser.get(site.url + "/doc/obo/CHEBI_18248")
         names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "dl.relations dt")]
         assert names and not [n for n in names if ":" in n], names
         no_sideways_scroll(browser)

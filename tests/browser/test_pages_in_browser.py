@@ -50,8 +50,10 @@ def test_search_box_suggests_labels(site: Site, browser: webdriver.Chrome, conso
     box = browser.find_element(By.CSS_SELECTOR, "form.search input[name=q]")
     box.send_keys("iron")
     wait(browser).until(ready.visibility_of_element_located((By.CSS_SELECTOR, "ul.suggestions li a")))
-    labels = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.suggestions li a")]
-    assert labels[0] == "iron" and "iron deficiency" in labels
+    links = browser.find_elements(By.CSS_SELECTOR, "ul.suggestions li a")
+    labels = [a.text for a in links]
+    assert labels[0] == "iron atom" and "iron deficiency" in labels  # ChEBI's, which replaced rls:Iron
+    assert links[0].get_attribute("href") == site.url + "/doc/obo/CHEBI_18248"
     screenshot(browser, "search-suggestions")
     browser.find_element(By.LINK_TEXT, "iron deficiency").click()
     wait(browser).until(ready.url_contains("/doc/ontology/IronDeficiency"))

@@ -166,12 +166,19 @@ def test_get_home_is_a_page_for_browsers_and_the_service_description_for_program
 
 def test_get_api_search_returns_labels(client: FlaskClient) -> None:
     found = client.get("/api/search?q=IRON&limit=3").get_json()
-    assert len(found) == 3 and found[0] == {
-        "iri": RLS + "Iron",
-        "label": "iron",
+    assert len(found) == 3 and found[0] == {  # ChEBI's iron, which replaced rls:Iron
+        "iri": "http://purl.obolibrary.org/obo/CHEBI_18248",
+        "label": "iron atom",
         "type": found[0]["type"],
-        "kind": "drug or chemical",
-        "href": "/ontology/Iron",
+        "kind": "drug or chemical from CHEBI",
+        "href": "/doc/obo/CHEBI_18248",
+    }
+    assert found[1] == {
+        "iri": RLS + "IronDeficiency",
+        "label": "iron deficiency",
+        "type": found[1]["type"],
+        "kind": "condition",
+        "href": "/ontology/IronDeficiency",
     }
     assert client.get("/api/search?q=willis-ekbom").get_json()[0]["label"] == "restless legs syndrome"
     assert client.get("/api/search?q=").get_json() == []

@@ -52,7 +52,11 @@ def test_get_document_declares_only_the_prefixes_it_uses(client: FlaskClient) ->
 
 @pytest.mark.parametrize(
     ("path", "accept"),
-    [("/doc/ontology/Iron", "text/n3"), ("/doc/ontology/Iron.n3", BROWSER), ("/doc/ontology", "text/n3")],
+    [
+        ("/doc/ontology/IronDeficiency", "text/n3"),
+        ("/doc/ontology/IronDeficiency.n3", BROWSER),
+        ("/doc/ontology", "text/n3"),
+    ],
 )
 def test_get_document_as_n3(client: FlaskClient, path: str, accept: str) -> None:
     response = client.get(path, headers={"Accept": accept})
@@ -90,9 +94,11 @@ def test_get_page_has_schema_org_json_ld_a_description_and_a_canonical_link(
 
 
 def test_schema_org_says_what_a_page_is_about(client: FlaskClient) -> None:
-    iron = _embedded(client.get("/doc/ontology/Iron", headers={"Accept": BROWSER}).get_data(as_text=True))
-    assert iron["about"]["@type"] == "DefinedTerm" and iron["about"]["name"] == "iron"
-    assert "http://purl.obolibrary.org/obo/CHEBI_18248" in iron["about"]["sameAs"]
+    rls = _embedded(
+        client.get("/doc/ontology/RestlessLegsSyndrome", headers={"Accept": BROWSER}).get_data(as_text=True)
+    )
+    assert rls["about"]["@type"] == "DefinedTerm" and rls["about"]["name"] == "restless legs syndrome"
+    assert "http://purl.obolibrary.org/obo/MONDO_0005391" in rls["about"]["sameAs"]
     nhs = _embedded(client.get("/doc/id/source/nhs", headers={"Accept": BROWSER}).get_data(as_text=True))
     assert nhs["about"]["@type"] == "MedicalWebPage"  # the type the data gives the source
     home = _embedded(client.get("/", headers={"Accept": BROWSER}).get_data(as_text=True))

@@ -2,8 +2,8 @@
 the service then makes the release from the edit file itself, unclassified, in pure Python (no
 Java). With a build, tests/service/test_ontology_iri.py checks each file byte for byte."""
 
-import io
 import warnings
+from pathlib import Path
 
 import fastobo
 from flask.testing import FlaskClient
@@ -22,7 +22,7 @@ VERSIONED = str(
 FOLDER = "/" + VERSIONED.removeprefix("https://w3id.org/rlskg/").rpartition("/")[0]
 
 
-def test_get_ontology_obo_is_obo_that_fastobo_and_pronto_read(client: FlaskClient) -> None:
+def test_get_ontology_obo_is_obo_that_fastobo_and_pronto_read(client: FlaskClient, tmp_path: Path) -> None:
     response = client.get("/ontology.obo")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/obo; charset=utf-8"
     text = response.get_data(as_text=True)
@@ -30,7 +30,9 @@ def test_get_ontology_obo_is_obo_that_fastobo_and_pronto_read(client: FlaskClien
     fastobo.loads(text)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert "rls:RestlessLegsSyndrome" in Ontology(io.BytesIO(response.data))
+        # pronto takes the encoding (UTF-8, as OBO 1.4 says) only with a path
+        (tmp_path / "rls.obo").write_bytes(response.data)
+        assert "rls:RestlessLegsSyndrome" in Ontology(tmp_path / "rls.obo", encoding="utf-8")
 
 
 def test_get_ontology_json_is_obo_graphs(client: FlaskClient) -> None:

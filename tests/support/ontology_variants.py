@@ -25,7 +25,13 @@ def write_variant(edit_file: Path, folder: Path, graph: Graph | None = None, tex
     and write ``graph`` (canonical form), ``text``, or the original file there as ``rls.ttl``."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(catalog_for(edit_file), folder / CATALOG_NAME)
-    shutil.copytree(edit_file.parent / "imports", folder / "imports", dirs_exist_ok=True)
+    # the modules and seed lists; not the upstream files a refresh downloads (imports/mirror/)
+    shutil.copytree(
+        edit_file.parent / "imports",
+        folder / "imports",
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("mirror"),
+    )
     if (edit_file.parent / EXPECTED_NAME).is_file():
         shutil.copy(edit_file.parent / EXPECTED_NAME, folder / EXPECTED_NAME)
     target = folder / "rls.ttl"
