@@ -1,6 +1,8 @@
 """Stores: the ``Store`` protocol (``base``), one module per backend, and the factory that opens
 the one a ``--store`` spec names. The service sees only ``Store``."""
 
+from typing import TYPE_CHECKING, Any
+
 from rlskg.graph.stores.base import (
     DEFAULT_DATASET,
     EXTENSION_FORMATS,
@@ -37,8 +39,21 @@ from rlskg.graph.stores.factory import (
     reopen,
 )
 from rlskg.graph.stores.oxigraph import OxigraphStore
-from rlskg.graph.stores.rdflib_dataset import RdflibStore
 from rlskg.graph.stores.remote import RemoteStore
+
+if TYPE_CHECKING:
+    from rlskg.graph.stores.rdflib_dataset import RdflibStore
+
+
+def __getattr__(name: str) -> Any:
+    """``RdflibStore`` on first use: rdflib takes 27 MiB and 0.17 s to import, and an evaluator
+    process that reopens an on-disk store never needs it (graph.stores.evaluator)."""
+    if name == "RdflibStore":
+        from rlskg.graph.stores.rdflib_dataset import RdflibStore
+
+        return RdflibStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_DATASET",

@@ -35,7 +35,7 @@ from rlskg.graph.stores import (
     reopen,
 )
 from rlskg.graph.stores.base import parse_triples
-from rlskg.ontology.namespaces import PREFIXES
+from rlskg.ontology.prefixes import PREFIXES
 
 READ_OPERATIONS = frozenset({"query", "get_graph", "get_dataset"})
 READY = b"ready"  # the first frame of a child that reopened its store (after exec)

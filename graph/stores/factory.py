@@ -25,9 +25,8 @@ from rlskg.graph.manifest import MANIFEST, NQUADS, TRIG, Manifest
 from rlskg.graph.stores.auth import RemoteAccess
 from rlskg.graph.stores.base import Store, StoreUnavailable, content_version
 from rlskg.graph.stores.oxigraph import OxigraphStore, read_state
-from rlskg.graph.stores.rdflib_dataset import RdflibStore
 from rlskg.graph.stores.remote import RemoteStore
-from rlskg.ontology.namespaces import PREFIXES
+from rlskg.ontology.prefixes import PREFIXES
 
 DEFAULT_SPEC = "oxigraph"
 
@@ -82,6 +81,8 @@ def empty_store(spec: StoreSpec, *, writable: bool = True, access: RemoteAccess 
         update_url = spec.urls[1] if len(spec.urls) > 1 else None
         return RemoteStore(spec.urls[0], update_url, PREFIXES, access=access)
     if spec.kind == "rdflib":
+        from rlskg.graph.stores.rdflib_dataset import RdflibStore  # rdflib only when asked for
+
         return RdflibStore(PREFIXES)
     return OxigraphStore(PREFIXES, path=spec.path, read_only=spec.path is not None and not writable)
 

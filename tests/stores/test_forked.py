@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -158,3 +160,10 @@ def test_the_store_declares_the_prefixes_a_query_names() -> None:
     assert int(answer.body.decode().splitlines()[1]) > 0
     with pytest.raises(QuerySyntaxError):
         store.query("ASK { ?s nosuchprefix:label ?o }", formats=CSV, dataset=UNION)
+
+
+def test_an_evaluator_that_reopens_its_store_does_not_load_rdflib() -> None:
+    """Each evaluator of an on-disk store is a fresh Python: rdflib would add 27 MiB to each."""
+    script = "import sys, rlskg.graph.stores.evaluator; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert "'pyoxigraph'" in loaded and "'rdflib'" not in loaded and "'flask'" not in loaded
