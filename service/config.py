@@ -123,6 +123,12 @@ class Settings:
     evaluator_wait: float = setting(
         5.0, "seconds a query waits for an evaluator past POOL_MAX; then 503", _number(float, 0)
     )
+    inline_lookup_quads: int = setting(
+        10_000,
+        "a lookup (one triple pattern, IRI subject) matching at most this many quads is answered "
+        "in the worker, not by an evaluator; 0: never",
+        _number(int, 0),
+    )
     write_journal: Path | None = setting(  # noqa: RUF009
         None, "acknowledged writes, replayed by a worker that starts (rlskg serve sets it)", _path
     )

@@ -12,6 +12,7 @@ b'true'
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
 import threading
@@ -44,6 +45,7 @@ from rlskg.graph.stores.base import (
     pick,
     write_update,
 )
+from rlskg.graph.stores.lookup import lookup_pattern
 
 # Beside RocksDB's own files: which build was loaded, and the version after later updates.
 STATE_FILE = "rlskg-state.json"
@@ -168,6 +170,19 @@ class OxigraphStore:
         except (OSError, RuntimeError) as error:  # raised while evaluating (pyoxigraph's mapping)
             raise EvaluationError(str(error)) from None
         return Answer(sink.getvalue(), media_type, kind)
+
+    def is_small_lookup(self, sparql: str, most: int) -> bool:
+        """Whether ``sparql`` is a lookup (``graph.stores.lookup``) whose pattern at most ``most``
+        quads of this store match, in any graph: then its work is bounded by reading them."""
+        pattern = lookup_pattern(sparql, self._prefixes)
+        if pattern is None:
+            return False
+        try:
+            subject, predicate, object_ = (None if iri is None else ox.NamedNode(iri) for iri in pattern)
+        except ValueError:  # not an IRI Oxigraph accepts: its parser will say so, in an evaluator
+            return False
+        matching = self._store.quads_for_pattern(subject, predicate, object_, None)
+        return next(itertools.islice(matching, most, None), None) is None
 
     def _used_prefixes(self, sparql: str) -> dict[str, str] | None:
         """The declared prefixes ``sparql`` can use (its text has ``name:``): the others change
