@@ -9,7 +9,8 @@ agents, cited works) under ``id/``; named graphs under ``graph/``.
 from rdflib import Graph, Namespace
 
 # The base IRI and the prefix map are written in ontology.prefixes (plain strings, no rdflib).
-from rlskg.ontology.prefixes import BASE, PREFIXES
+from rlskg.ontology.prefixes import BASE as BASE
+from rlskg.ontology.prefixes import PREFIXES as PREFIXES
 
 ONTOLOGY_IRI = BASE + "ontology"
 # The knowledge graph's data model: an ontology of its own (ontology/rlskg-model.ttl), whose terms
