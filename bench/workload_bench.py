@@ -85,10 +85,20 @@ BASELINE = "rlskg-fresh-baseline"  # --baseline: an earlier commit's rlskg serve
 
 
 def baseline_server(checkout: Path, build: Path, extra: str) -> Server:
-    """`rlskg serve` from ``checkout`` (its code first on the path), every request with no-cache."""
-    server = rlskg_server(BASELINE, build, extra, NO_CACHE)
+    """`rlskg serve` from ``checkout``, every request with no-cache. It runs in the checkout: run
+    from this tree, `python -m` puts the working directory first on the path, ahead of PYTHONPATH,
+    and the "baseline" ran this tree's code (the comparisons of 2026-12-03's first runs did)."""
+    checkout = checkout.resolve()
+    server = rlskg_server(BASELINE, build.resolve(), extra, NO_CACHE)
     server.command = [str(BIN / "python"), "-m", "rlskg", *server.command[1:]]
-    server.env = {"PYTHONPATH": str(checkout.resolve())}
+    server.workdir = checkout
+    server.env = {"PYTHONPATH": str(checkout)}
+    probe = [server.command[0], "-c", "import rlskg; print(rlskg.__file__)"]
+    env = {**os.environ, **server.env}
+    found = subprocess.run(probe, cwd=checkout, env=env, capture_output=True, text=True)
+    if not found.stdout.strip().startswith(str(checkout)):
+        imported = found.stdout or found.stderr
+        raise SystemExit(f"--baseline {checkout}: its rlskg is not the one imported ({imported})")
     return server
 
 
