@@ -77,11 +77,10 @@ from bench.workload import (  # noqa: E402
     build,
     repeats,
 )
-from bench.workload_report import Cell, Run, draw, report  # noqa: E402
+from bench.workload_report import BASELINE, Cell, Run, draw, report  # noqa: E402
 from bench.wrk import read_result  # noqa: E402
 
 LUA = Path(__file__).with_name("workload.lua")
-BASELINE = "rlskg-fresh-baseline"  # --baseline: an earlier commit's rlskg serve, evaluating every query
 
 
 def baseline_server(checkout: Path, build: Path, extra: str) -> Server:

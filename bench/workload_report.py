@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/workload_report.py`
 
 SUBJECTS = ("rlskg", "rlskg-fresh")
 ORACLES = ("oxigraph-disk", "oxigraph-mem")
+BASELINE = "rlskg-fresh-baseline"  # --baseline: an earlier commit's rlskg serve, evaluating every query
 TARGET = 0.90  # issue 15: the evaluation path within 10 % of the bare handler's throughput
 
 
@@ -178,6 +179,7 @@ def report(run: Run, chart: Path | None) -> str:
     lines += ["## Answers per second", "", "Successful answers per second (errors in brackets).", ""]
     lines += [*grid(run, rps_cell), ""]
     lines += ratios_section(run)
+    lines += before_after_section(run)
     lines += cache_section(run)
     lines += ["## Latency (ms): p50 / p90 / p99", "", *grid(run, latency_cell), ""]
     lines += [
@@ -315,6 +317,28 @@ def ratios_section(run: Run) -> list[str]:
             "",
         ]
     return lines
+
+
+def before_after_section(run: Run) -> list[str]:
+    """With --baseline: the evaluation path now against the same path at the earlier commit."""
+    columns: list[tuple[str, str, str, bool]] = [
+        ("after ÷ before, answers/s", "rlskg-fresh", BASELINE, False),
+        ("after ÷ before, CPU/answer", "rlskg-fresh", BASELINE, True),
+        ("before ÷ bare, answers/s", BASELINE, "bare-flask", False),
+        ("after ÷ bare, answers/s", "rlskg-fresh", "bare-flask", False),
+    ]
+    table = ratio_grid(run, columns)
+    if not table:
+        return []
+    return [
+        "## Before and after",
+        "",
+        f"rlskg-fresh against `{BASELINE}` (`--baseline`: an earlier commit's `rlskg serve`, run from "
+        "its own checkout, every request with no-cache), in the same run.",
+        "",
+        *table,
+        "",
+    ]
 
 
 def cache_section(run: Run) -> list[str]:
