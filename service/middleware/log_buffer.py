@@ -78,5 +78,5 @@ class BufferedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
             try:
                 self.stream.write(self.terminator.join(lines))
                 self.stream.flush()
-            except Exception:  # a full disk must not stop the service
-                pass
+            except Exception:  # a full disk must not stop the service: say so, as emit() would
+                self.handleError(logging.makeLogRecord({"msg": f"{len(lines) - 1} access log lines lost"}))

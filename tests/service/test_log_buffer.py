@@ -6,6 +6,8 @@ import io
 import logging
 import time
 
+import pytest
+
 from rlskg.service.middleware.log_buffer import BufferedStreamHandler
 
 
@@ -64,3 +66,14 @@ def test_the_observer_writes_to_the_default_handler_without_a_record() -> None:
     finally:
         logger.handlers[:] = saved
     assert '"route":"/sparql"' in stream.getvalue() and stream.getvalue().count("\n") == 1
+
+
+def test_a_failed_write_is_reported_not_raised(capsys: pytest.CaptureFixture[str]) -> None:
+    class FullDisk(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+    handler = BufferedStreamHandler(FullDisk())
+    handler.write_line('{"status": 200}')
+    handler.flush()  # does not raise
+    assert "No space left on device" in capsys.readouterr().err
