@@ -42,10 +42,11 @@ import time
 import warnings
 import weakref
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rlskg.graph.stores.base import (
     DEFAULT_DATASET,
@@ -72,6 +73,43 @@ IDLE_SECONDS = 60.0  # a child past ``size`` is stopped after this long unused, 
 EXIT_NO_SANDBOX = 70  # a child that could not drop its network exits at once with this code
 # A write's time in the parent is not bounded; its trial in a child is, by this unless told.
 WRITE_TRIAL_SECONDS = 60.0
+
+
+class _ReadsOrFork:
+    """In-process reads of the store, any number at once, or one fork. A child forked while a thread
+    of this process is inside the store would inherit the store's locks held by a thread that does
+    not exist there, and could wait on them for ever (inline lookups read the store here)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._forking = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._forking)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers -= 1
+                if not self._readers:
+                    self._changed.notify_all()
+
+    @contextmanager
+    def forking(self) -> Iterator[None]:
+        """Let no new read in, wait for those under way (lookups: short), then fork."""
+        with self._changed:
+            self._forking = True
+            self._changed.wait_for(lambda: not self._readers)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._forking = False
+                self._changed.notify_all()
 
 
 @dataclass
@@ -163,6 +201,7 @@ class ForkedStore:
         # Lookups of at most this many quads are answered here (graph.stores.lookup); Oxigraph's
         # stores alone can tell, and are safe to read from this thread while another writes.
         self._inline_lookups = inline_lookups
+        self._reads = _ReadsOrFork()
         self._is_small_lookup = (
             inner.is_small_lookup if isinstance(inner, OxigraphStore) and inline_lookups > 0 else None
         )
@@ -191,12 +230,15 @@ class ForkedStore:
             parent_end, child_end = socket.socketpair()
             with warnings.catch_warnings():
                 # Python 3.12+ warns on fork in a threaded process. The child touches no lock that
-                # another thread may hold: the store is guarded by self._lock, held here.
+                # another thread may hold: writes to the store hold self._lock, held here, and
+                # in-process reads self._reads. The child never leaves these blocks (it exits or
+                # execs), so it never takes their locks either.
                 warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:
-                parent_end.close()
-                self._enter_child(child_end, isolation, snapshot)
+                with self._reads.forking():
+                    pid = os.fork()
+                    if pid == 0:
+                        parent_end.close()
+                        self._enter_child(child_end, isolation, snapshot)
             child_end.close()
             self._live[pid] = parent_end
             if snapshot is not None:
@@ -204,7 +246,7 @@ class ForkedStore:
             ready = isolation.mode not in ("reopen", "snapshot")
             return _Child(pid, parent_end, self._inner.version, snapshot, ready)
 
-    def _enter_child(self, sock: socket.socket, isolation: Isolation, snapshot: Path | None) -> None:
+    def _enter_child(self, sock: socket.socket, isolation: Isolation, snapshot: Path | None) -> NoReturn:
         """In the child: leave the network, then serve (exec'ing first where the store must reopen)."""
         if self.sandboxed:
             try:
@@ -408,11 +450,13 @@ class ForkedStore:
         max_bytes: int | None = None,
         base_iri: str | None = None,
     ) -> Answer:
-        if self._is_small_lookup is not None and self._is_small_lookup(sparql, self._inline_lookups):
-            # Bounded by the quads it reads; the hand-off to a child would cost more than it.
-            return self._inner.query(
-                sparql, formats=formats, dataset=dataset, max_bytes=max_bytes, base_iri=base_iri
-            )
+        if self._is_small_lookup is not None:
+            with self._reads.reading():
+                if self._is_small_lookup(sparql, self._inline_lookups):
+                    # Bounded by the quads it reads; the hand-off would cost more than the lookup.
+                    return self._inner.query(
+                        sparql, formats=formats, dataset=dataset, max_bytes=max_bytes, base_iri=base_iri
+                    )
         return self._ask(
             "query",
             timeout,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from rlskg.graph.stores import QueryDataset, QueryTimeout, ResultFormats, StoreUnavailable, open_store
-from rlskg.graph.stores.forked import ForkedStore
+from rlskg.graph.stores.forked import ForkedStore, _ReadsOrFork
 from rlskg.graph.stores.lookup import MAX_LENGTH, RDF_TYPE, lookup_pattern
 from rlskg.ontology.prefixes import PREFIXES
 from tests.stores.test_forked import RUNAWAY
@@ -164,3 +164,32 @@ def test_a_lookup_in_process_sees_the_writes_before_it() -> None:
         assert b'"Eisenmangel"' in query(store, "SELECT ?l WHERE { rls:IronDeficiency rdfs:label ?l }")
     finally:
         store.close()
+
+
+def test_no_child_is_forked_while_a_lookup_reads_the_store_in_process() -> None:
+    """A child forked mid-read would inherit the store's locks held by a thread it does not have."""
+    gate = _ReadsOrFork()
+    events: list[str] = []
+
+    def read() -> None:
+        with gate.reading():
+            events.append("read starts")
+            time.sleep(0.3)
+            events.append("read ends")
+
+    def read_late() -> None:
+        with gate.reading():
+            events.append("late read")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.1)
+    with gate.forking():  # waits for the read under way
+        events.append("fork")
+        late = threading.Thread(target=read_late)
+        late.start()
+        late.join(0.2)
+        assert late.is_alive()  # a read that comes while forking waits for the fork
+    late.join(1)
+    reader.join()
+    assert events == ["read starts", "read ends", "fork", "late read"]
