@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -13,12 +15,14 @@ from collections.abc import Iterator
 import pytest
 
 from rlskg.graph.stores import (
+    Answer,
     QueryDataset,
     QuerySyntaxError,
     QueryTimeout,
     ResultFormats,
     StoreCrashed,
     StoreUnavailable,
+    evaluator,
     open_store,
 )
 from rlskg.graph.stores.forked import ForkedStore
@@ -167,3 +171,39 @@ def test_an_evaluator_that_reopens_its_store_does_not_load_rdflib() -> None:
     script = "import sys, rlskg.graph.stores.evaluator; print(sorted({m.split('.')[0] for m in sys.modules}))"
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert "'pyoxigraph'" in loaded and "'rdflib'" not in loaded and "'flask'" not in loaded
+
+
+class _SlowStore:
+    """Answers ``query`` after sleeping the seconds it is given."""
+
+    def query(self, seconds: float) -> Answer:
+        time.sleep(seconds)
+        return Answer(b"done", "text/plain", "boolean")
+
+
+def test_an_evaluator_trims_its_heap_after_a_slow_answer_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long query's peak is given back to the system after its answer is sent; quick answers
+    do not pay for a trim."""
+    trims: list[float] = []
+    monkeypatch.setattr(evaluator, "trim_heap", lambda: trims.append(time.monotonic()))
+    monkeypatch.setattr(evaluator, "TRIM_AFTER_SECONDS", 0.05)
+    parent, child = socket.socketpair()
+    loop = threading.Thread(target=evaluator._serve, args=(child, _SlowStore()), daemon=True)
+    loop.start()
+    try:
+        for seconds, trimmed in ((0.0, 0), (0.08, 1), (0.0, 1)):
+            evaluator.send(parent, pickle.dumps(("query", {"seconds": seconds})))
+            assert evaluator.recv(parent, time.monotonic() + 5).startswith(b"ok")
+            time.sleep(0.02)  # the trim follows the answer
+            assert len(trims) == trimmed
+    finally:
+        parent.close()
+        loop.join(5)
+        child.close()
+
+
+def test_the_heap_trimmer_is_glibcs_where_there_is_one() -> None:
+    trimmer = evaluator._heap_trimmer()
+    if trimmer is None:
+        pytest.skip("no malloc_trim in this C library")
+    assert trimmer(0) in (0, 1)
