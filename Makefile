@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= build
 YASGUI := service/pages/static/vendor/yasgui/yasgui.min.js
 
-.PHONY: help install install-serve system-deps system-deps-serve serve test test-quick lint typecheck pytest build check docs fmt clean refresh-imports refresh-ro refresh-uberon refresh-hp refresh-chebi refresh-mondo
+.PHONY: help install install-serve install-bench system-deps system-deps-serve serve test test-quick lint typecheck pytest build check docs fmt clean refresh-imports refresh-ro refresh-uberon refresh-hp refresh-chebi refresh-mondo
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -24,6 +24,10 @@ $(VENV)/.test: $(VENV)/.serve
 install-serve: $(VENV)/.serve $(YASGUI)  ## create .venv with rlskg and the query UI (what serving needs)
 
 install: $(VENV)/.test $(YASGUI)  ## install-serve, plus the test, lint and type-check tools
+
+install-bench: install  ## install, plus what bench/ needs: wrk, the peer servers, matplotlib, py-spy
+	bash scripts/system-deps bench
+	$(BIN)/pip install -q -e '.[bench]'
 
 # The query UI from package-lock.json (npm ci), copied into service/pages/static/vendor/ (git-ignored).
 $(YASGUI): package.json package-lock.json
