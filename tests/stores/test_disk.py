@@ -50,6 +50,34 @@ def test_load_is_idempotent_and_updates_survive_a_restart(built_dataset: Path, t
     assert triples(third) == built["triples"] and third.version == "another-version"
 
 
+def test_the_counts_taken_at_load_serve_every_later_opening_until_a_write(
+    built_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    built = json.loads((built_dataset / "manifest.json").read_text(encoding="utf-8"))
+    loaded = open_store(built_dataset, spec=spec)
+    counted = loaded.stats()
+    assert counted.triples == built["triples"] == triples(loaded)
+    loaded.close()
+    del loaded
+
+    def no_counting(self: OxigraphStore) -> None:
+        raise AssertionError("counted again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(OxigraphStore, "_count", no_counting)
+        reopened = open_store(built_dataset, spec=spec, writable=False)
+        assert reopened.stats() == counted
+        del reopened
+    writer = open_store(built_dataset, spec=spec)
+    writer.update(INSERT)
+    assert writer.stats().triples == built["triples"] + 1
+    writer.close()
+    del writer
+    after = open_store(built_dataset, spec=spec, writable=False)  # the saved counts are stale: counted
+    assert after.stats().triples == built["triples"] + 1 and after.stats().version == after.version
+
+
 def test_a_read_only_disk_store_reopens_in_each_evaluator(built_dataset: Path, tmp_path: Path) -> None:
     store = open_store(built_dataset, spec=f"oxigraph:{tmp_path / 'store'}", writable=False)
     assert store.isolation.mode == "reopen"
