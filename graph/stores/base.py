@@ -209,6 +209,20 @@ COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g 
 EMPTY_VERSION = hashlib.sha256(b"").hexdigest()[:16]
 
 
+def counted_stats(version: str, rows: ox.QuerySolutions) -> StoreStats:
+    """StoreStats from the rows of COUNT_QUERY (an unbound ?g is the default graph)."""
+    graphs: dict[str, int] = {}
+    default = 0
+    for row in rows:
+        count, name = row["n"], row["g"]
+        assert isinstance(count, ox.Literal)
+        if name is None:
+            default = int(count.value)
+        else:
+            graphs[name.value] = int(count.value)
+    return StoreStats(version, default + sum(graphs.values()), default, graphs)
+
+
 class CappedWriter(io.BytesIO):
     """A byte sink that stops the serialiser (and so the evaluation) past ``limit`` bytes."""
 

@@ -38,6 +38,7 @@ from rlskg.graph.stores.base import (
     ResultKind,
     StoreStats,
     content_version,
+    counted_stats,
     dataset_formats,
     file_format,
     next_version,
@@ -283,18 +284,9 @@ class OxigraphStore:
         return self._stats
 
     def _count(self) -> StoreStats:
-        graphs: dict[str, int] = {}
-        default = 0
         rows = self._store.query(COUNT_QUERY)
         assert isinstance(rows, ox.QuerySolutions)
-        for row in rows:
-            count, name = row["n"], row["g"]
-            assert isinstance(count, ox.Literal)
-            if name is None:
-                default = int(count.value)
-            else:
-                graphs[name.value] = int(count.value)
-        return StoreStats(self._version, default + sum(graphs.values()), default, graphs)
+        return counted_stats(self._version, rows)
 
     def close(self) -> None:
         """Flush an on-disk store; RocksDB closes when the last reference goes."""

@@ -42,6 +42,7 @@ from rlskg.graph.stores.base import (
     StoreStats,
     StoreUnavailable,
     UnsupportedFormat,
+    counted_stats,
     dataset_formats,
     parse_triples,
     pick,
@@ -318,16 +319,8 @@ class RemoteStore:
         """Triples per graph, counted by the remote at most every STATS_TTL seconds."""
         now = time.monotonic()
         if self._stats is None or now - self._stats[0] > STATS_TTL:
-            graphs: dict[str, int] = {}
-            default = 0
-            for row in self._select(NAMED_COUNT_QUERY if self._default_is_union() else COUNT_QUERY):
-                count, name = row["n"], row["g"]
-                assert isinstance(count, ox.Literal)
-                if name is None:
-                    default = int(count.value)
-                else:
-                    graphs[name.value] = int(count.value)
-            self._stats = (now, StoreStats(self.version, default + sum(graphs.values()), default, graphs))
+            rows = self._select(NAMED_COUNT_QUERY if self._default_is_union() else COUNT_QUERY)
+            self._stats = (now, counted_stats(self.version, rows))
         return self._stats[1]
 
     def close(self) -> None:
