@@ -118,6 +118,11 @@ class StoreStats:
     default_graph_triples: int
     graphs: dict[str, int] = field(default_factory=dict)  # named graph IRI -> triples
 
+    @classmethod
+    def of(cls, version: str, default_graph_triples: int, graphs: dict[str, int]) -> StoreStats:
+        """The stats of a store whose default graph and named graphs hold these many triples."""
+        return cls(version, default_graph_triples + sum(graphs.values()), default_graph_triples, graphs)
+
 
 @dataclass(frozen=True)
 class Isolation:
@@ -220,7 +225,7 @@ def counted_stats(version: str, rows: ox.QuerySolutions) -> StoreStats:
             default = int(count.value)
         else:
             graphs[name.value] = int(count.value)
-    return StoreStats(version, default + sum(graphs.values()), default, graphs)
+    return StoreStats.of(version, default, graphs)
 
 
 class CappedWriter(io.BytesIO):

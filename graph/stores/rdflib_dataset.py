@@ -266,7 +266,7 @@ class RdflibStore:
                     default = size
                 elif size:
                     graphs[str(context.identifier)] = size
-            self._stats = StoreStats(self._version, default + sum(graphs.values()), default, graphs)
+            self._stats = StoreStats.of(self._version, default, graphs)
         return self._stats
 
     def close(self) -> None:
