@@ -6,9 +6,15 @@ the stores) and ``rlskg.service`` (the SPARQL service and its pages); ``rlskg.cl
 line over all three. Importing this package imports none of them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("rlskg")
-except PackageNotFoundError:  # run from a checkout that was never installed
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed package's metadata on first use: importlib.metadata
+    adds 5 MiB to every process that imports rlskg, evaluators included."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rlskg")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"

@@ -19,14 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rlskg.graph.manifest import MANIFEST, NQUADS, TRIG, Manifest
-from rlskg.graph.stores.auth import RemoteAccess
 from rlskg.graph.stores.base import Store, StoreUnavailable, content_version
 from rlskg.graph.stores.oxigraph import OxigraphStore, read_state
-from rlskg.graph.stores.remote import RemoteStore
 from rlskg.ontology.prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from rlskg.graph.stores.auth import RemoteAccess
 
 DEFAULT_SPEC = "oxigraph"
 
@@ -78,6 +79,10 @@ def empty_store(spec: StoreSpec, *, writable: bool = True, access: RemoteAccess 
     """The store a spec names, with nothing loaded (an on-disk or remote one holds what it holds);
     ``access``: how to authenticate to a remote one."""
     if spec.kind == "sparql":
+        # The HTTP client only when asked for: an evaluator that reopens a disk store is a fresh
+        # Python, and urllib, http.client and ssl add 9 MiB to each.
+        from rlskg.graph.stores.remote import RemoteStore
+
         update_url = spec.urls[1] if len(spec.urls) > 1 else None
         return RemoteStore(spec.urls[0], update_url, PREFIXES, access=access)
     if spec.kind == "rdflib":
