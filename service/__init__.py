@@ -80,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, store: Store | None =
         most=settings.pool_max,
         wait=settings.evaluator_wait,
         idle=settings.evaluator_idle,
+        start_after=settings.evaluator_start_after,
         inline_lookups=settings.inline_lookup_quads,
         network=bool(settings.service_allowlist),
         journal=Journal(settings.write_journal) if settings.write_journal else None,

@@ -20,7 +20,7 @@ import click
 from flask import Config
 from werkzeug.exceptions import HTTPException
 
-from rlskg.conventions import DEFAULT_OUT, EXIT_BAD_INPUT
+from rlskg.conventions import DEFAULT_OUT, ENV_PREFIX, EXIT_BAD_INPUT
 from rlskg.graph.stores import (
     QueryDataset,
     ResultFormats,
@@ -131,8 +131,9 @@ def _settings(config: dict[str, Any]) -> Settings:
     "--evaluators",
     type=click.IntRange(0, 256),
     default=None,
-    help="Evaluator processes kept ready per worker (more start when all are busy, up to POOL_MAX) "
-    "[RLSKG_POOL_SIZE, else 4; 0: evaluate in-process, without a hard time limit].",
+    help="Evaluator processes kept ready per worker (more start for slow queries, up to POOL_MAX) "
+    "[RLSKG_POOL_SIZE, else the CPUs shared out among the workers, at least 1; 0: evaluate "
+    "in-process, without a hard time limit].",
 )
 @click.option(
     "--timeout", type=click.FloatRange(0.01), default=None, help="Query time limit in seconds [30]."
@@ -163,6 +164,8 @@ def serve_command(
         config["QUERY_TIMEOUT"] = timeout
     settings = _settings(config)
     workers = serve.worker_count(workers, settings.writable)
+    if evaluators is None and f"{ENV_PREFIX}_POOL_SIZE" not in os.environ:
+        config["POOL_SIZE"] = serve.evaluators_per_worker(workers)
     journal_folder = None
     if parse_spec(settings.store).in_memory:
         # Loaded once here and shared with the workers copy-on-write.

@@ -114,14 +114,26 @@ class Settings:
         (), "exact IRIs that SERVICE and LOAD may reach; none: evaluators have no network", _strings
     )
     pool_size: int = setting(
-        4, "evaluators kept ready per worker; 0: in-process, without a hard time limit", _number(int, 0)
+        4,
+        "evaluators kept ready per worker (rlskg serve: CPUs / workers); "
+        "0: in-process, without a hard time limit",
+        _number(int, 0),
     )
-    pool_max: int = setting(16, "evaluators per worker when all ready ones are busy", _number(int, 1))
+    pool_max: int = setting(
+        16, "evaluators per worker while slow queries hold the ready ones", _number(int, 1)
+    )
     evaluator_idle: float = setting(
         60.0, "seconds an evaluator started past POOL_SIZE may stay idle before it stops", _number(float, 0)
     )
     evaluator_wait: float = setting(
-        5.0, "seconds a query waits for an evaluator past POOL_MAX; then 503", _number(float, 0)
+        5.0,
+        "seconds a query waits for an evaluator when none is free or may start; then 503",
+        _number(float, 0),
+    )
+    evaluator_start_after: float = setting(
+        0.25,
+        "seconds an evaluator must have spent on one query before a waiting query starts another",
+        _number(float, 0),
     )
     inline_lookup_quads: int = setting(
         10_000,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Config
 
+from rlskg.service import serve
 from rlskg.service.config import DEFAULTS, load_config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -46,3 +48,12 @@ def test_an_environment_value_overrides_the_mapping(monkeypatch: pytest.MonkeyPa
 def test_the_readme_names_every_setting() -> None:
     readme = README.read_text(encoding="utf-8")
     assert [key for key in DEFAULTS if f"`RLSKG_{key}`" not in readme] == []
+
+
+@pytest.mark.parametrize(("cpus", "workers", "evaluators"), [(2, 2, 1), (8, 2, 4), (1, 4, 1), (None, 1, 1)])
+def test_rlskg_serve_shares_the_cpus_out_among_the_workers_evaluators(
+    monkeypatch: pytest.MonkeyPatch, cpus: int | None, workers: int, evaluators: int
+) -> None:
+    """Evaluators kept ready when not told: one per CPU across the workers, at least one each."""
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert serve.evaluators_per_worker(workers) == evaluators
