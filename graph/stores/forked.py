@@ -9,14 +9,15 @@ Oxigraph kills only a child. The child's side is ``graph.stores.evaluator``.
 
 - Children have no network (``graph.stores.sandbox``) unless the service may reach SERVICE or LOAD
   targets at all: then the request guard's allow-list is the only check.
-- ``size`` children are kept ready. A read that finds all busy waits up to ``start_after``
-  seconds for one to come free, then starts another, up to ``most``: a few slow queries do not
-  make every other one wait, and a stream of quick ones, which free a child every few
-  milliseconds, queues for the children there are instead of starting more. (Starting one
-  whenever all were busy ran up to 32 evaluators on 2 CPUs and a disk store, each a Python with
-  its own RocksDB caches, and served 175 pages/s where 2 evaluators served 416: bench/README,
-  10^6 triples, 32 connections.) Past ``most``, a read waits for a child until ``wait`` seconds
-  after it asked, then is refused (StoreUnavailable, 503). A child started for a
+- ``size`` children are kept ready. When all are busy, one more is started for each child that
+  has been on its query for ``start_after`` seconds or longer, once per query, up to ``most``: a
+  few slow queries do not make every other one wait, and a stream of quick ones queues for the
+  children there are instead of starting more. (Starting one whenever all were busy ran up to 32
+  evaluators on 2 CPUs and a disk store, each a Python with its own RocksDB caches, and served 175
+  pages/s where 2 evaluators served 416: bench/README, 10^6 triples, 32 connections.) A read is
+  refused (StoreUnavailable, 503) once it has waited ``wait`` seconds since it asked and since a
+  child last started: behind many slow reads, children start one by one (each must first be seen
+  on one for ``start_after``), and reads wait for them rather than being refused. A child started for a
   burst is stopped once it has been idle ``idle`` seconds: stopping it as soon as it came free
   made a fork (and a kill) per request whenever more than ``size`` requests were in flight
   (measured: 844 forks in 5 s at 32 connections, and a third of the throughput).
@@ -220,7 +221,12 @@ class ForkedStore:
         # Idle children, the longest idle first; the most recent is taken (its pages are warm).
         self._idle: deque[_Child] = deque()
         self._came_free = threading.Condition()  # guards _idle; notified when a child is put back
-        self._starting = 0  # children being started for reads that waited; under _came_free
+        # Under _came_free: pid -> when its current read began; the busy children a child was
+        # started for (their read was slow); children being started.
+        self._busy: dict[int, float] = {}
+        self._made_room_for: set[int] = set()
+        self._starting = 0
+        self._last_start = 0.0  # time.monotonic() when a read last started a child
         self._live: dict[int, socket.socket] = {}  # every child, idle or busy
         self._snapshots: dict[Path, int] = {}  # checkpoint folder -> live children reading it
         self._snapshot: tuple[str, Path] | None = None  # (version, folder) of the newest
@@ -294,6 +300,8 @@ class ForkedStore:
         _stop({child.pid: child.sock})
         self._live.pop(child.pid, None)
         with self._came_free:  # a read waiting for a child may start one in its place
+            self._busy.pop(child.pid, None)
+            self._made_room_for.discard(child.pid)
             self._came_free.notify()
         if child.snapshot is not None:
             with self._lock:
@@ -301,31 +309,52 @@ class ForkedStore:
                 self._drop_snapshot(child.snapshot)
 
     def _checkout(self) -> _Child:
-        """An idle child of the current version; else the first to come free within
-        ``start_after`` seconds; else a new one while fewer than ``most`` live (or are starting);
-        else the first to come free within ``wait`` seconds of asking."""
+        """An idle child of the current version, or a new one where ``_may_start`` allows, else
+        the first to come free. StoreUnavailable once it has waited ``wait`` seconds since it
+        asked and since a child last started (while slow reads start children one by one, the
+        wait is for them)."""
         asked = time.monotonic()
         with self._came_free:
-            if not self._idle and len(self._live) + self._starting >= self._size:
-                self._came_free.wait_for(lambda: self._idle, timeout=self._start_after)
-            start = not self._idle and len(self._live) + self._starting < self._most
-            if start:
-                self._starting += 1
-            elif not self._idle:
-                left = asked + self._wait - time.monotonic()
-                if not self._came_free.wait_for(lambda: self._idle, timeout=max(left, 0)):
+            while not self._idle:
+                now = time.monotonic()
+                if self._may_start(now):
+                    self._starting += 1
+                    self._last_start = now
+                    break
+                deadline = max(asked, self._last_start) + self._wait
+                if now >= deadline:
                     raise StoreUnavailable("every evaluator is busy; try again shortly")
-            child = None if start else self._idle.pop()
+                # Woken when a child comes free, or when the next busy one turns slow.
+                turns_slow = (since + self._start_after for since in self._busy.values())
+                self._came_free.wait(min([when for when in turns_slow if when > now] + [deadline]) - now)
+            child = self._idle.pop() if self._idle else None
         if child is None:
             try:
-                return self._spawn()
+                child = self._spawn()
             finally:
                 with self._came_free:
                     self._starting -= 1
-        if child.version != self._inner.version:  # forked before a write: it holds old data
+        elif child.version != self._inner.version:  # forked before a write: it holds old data
             self._retire(child)
             child = self._spawn()
+        with self._came_free:
+            self._busy[child.pid] = time.monotonic()
         return child
+
+    def _may_start(self, now: float) -> bool:
+        """Whether a read that finds no idle child may start one: while fewer than ``size`` live;
+        else once for each busy child that has been on its read for ``start_after`` seconds, up
+        to ``most``."""
+        live = len(self._live) + self._starting
+        if live < self._size:
+            return True
+        if live >= self._most:
+            return False
+        for pid, since in self._busy.items():
+            if now - since >= self._start_after and pid not in self._made_room_for:
+                self._made_room_for.add(pid)
+                return True
+        return False
 
     def _put_idle(self, child: _Child) -> list[_Child]:
         """Put ``child`` among the idle; return those to retire: past ``size`` idle children,
@@ -333,6 +362,8 @@ class ForkedStore:
         now = child.idle_since = time.monotonic()
         stale = []
         with self._came_free:
+            self._busy.pop(child.pid, None)
+            self._made_room_for.discard(child.pid)
             self._idle.append(child)
             while len(self._idle) > self._size and now - self._idle[0].idle_since > self._idle_seconds:
                 stale.append(self._idle.popleft())

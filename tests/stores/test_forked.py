@@ -178,10 +178,10 @@ def test_quick_reads_queue_for_the_children_there_are() -> None:
         store.close()
 
 
-def test_reads_that_wait_past_start_after_start_children_up_to_the_most() -> None:
-    """Reads held up behind a slow one for ``start_after`` seconds start children of their own
-    rather than wait for it to finish, up to ``most``; past that they wait for one to come free."""
-    store = ForkedStore(open_store(None, [DATA]), 1, most=3, start_after=0.3)
+def test_a_slow_read_lets_one_more_child_start() -> None:
+    """Once a child has been on its read for ``start_after`` seconds, a waiting read starts one
+    more child, instead of waiting for the slow one to finish; one slow read makes room for one."""
+    store = ForkedStore(open_store(None, [DATA]), 1, most=4, start_after=0.3)
     try:
 
         def runaway() -> None:
@@ -200,9 +200,34 @@ def test_reads_that_wait_past_start_after_start_children_up_to_the_most() -> Non
             thread.join()
         waited = time.monotonic() - waited
         assert results == [str(TRIPLES)] * 3
-        assert 0.25 <= waited < 2.5  # past start_after, well before the runaway's limit
-        assert len(store.children) == 3  # two started; the third read took one of them
+        assert 0.2 <= waited < 2.5  # past start_after, well before the runaway's limit
+        assert len(store.children) == 2  # one runaway: one more child, shared by the quick reads
         slow.join()
+    finally:
+        store.close()
+
+
+def test_reads_behind_slow_ones_wait_while_children_start() -> None:
+    """Behind slow reads, children start one by one (each first seen on one for ``start_after``):
+    a read waits for them past ``wait`` rather than being refused while they keep starting."""
+    store = ForkedStore(open_store(None, [DATA]), 1, most=4, wait=0.4, start_after=0.2)
+    try:
+        outcomes: list[str] = []
+
+        def runaway() -> None:
+            try:
+                store.query(RUNAWAY, formats=CSV, dataset=UNION, timeout=1.5)
+            except QueryTimeout:
+                outcomes.append("ran to the limit")
+            except StoreUnavailable:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=runaway) for _ in range(4)]
+        for thread in threads:  # the fourth starts its child about 0.6 s in
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert outcomes == ["ran to the limit"] * 4
     finally:
         store.close()
 
