@@ -127,7 +127,7 @@ class Settings:
     )
     evaluator_wait: float = setting(
         5.0,
-        "seconds a query waits for an evaluator when none is free or may start; then 503",
+        "seconds a query waits for an evaluator (from its request or the last start); then 503",
         _number(float, 0),
     )
     evaluator_start_after: float = setting(
