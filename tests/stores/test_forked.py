@@ -47,6 +47,23 @@ def count(store: ForkedStore) -> str:
     return store.query(COUNT, formats=CSV, dataset=UNION, timeout=10).body.decode().splitlines()[1]
 
 
+def counts_at_once(store: ForkedStore, readers: int) -> list[str]:
+    """``count`` from ``readers`` threads let go together: their answers."""
+    gate = threading.Barrier(readers)
+    results: list[str] = []
+
+    def read() -> None:
+        gate.wait()
+        results.append(count(store))
+
+    threads = [threading.Thread(target=read) for _ in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 @pytest.fixture
 def pool() -> Iterator[ForkedStore]:
     store = ForkedStore(open_store(None, [DATA]), 2)
@@ -102,17 +119,7 @@ def test_writes_reach_children_forked_before_them(pool: ForkedStore) -> None:
 
 
 def test_parallel_reads_use_separate_children(pool: ForkedStore) -> None:
-    results: list[str] = []
-
-    def read() -> None:
-        results.append(count(pool))
-
-    threads = [threading.Thread(target=read) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results == [str(TRIPLES)] * 6
+    assert counts_at_once(pool, 6) == [str(TRIPLES)] * 6
 
 
 def test_closed_store_refuses_reads_and_leaves_no_child() -> None:
@@ -160,19 +167,7 @@ def test_quick_reads_queue_for_the_children_there_are() -> None:
     store = ForkedStore(open_store(None, [DATA]), 1, most=4, start_after=2.0)
     try:
         started = set(store.children)
-        gate = threading.Barrier(6)
-        results: list[str] = []
-
-        def read() -> None:
-            gate.wait()
-            results.append(count(store))
-
-        threads = [threading.Thread(target=read) for _ in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert results == [str(TRIPLES)] * 6
+        assert counts_at_once(store, 6) == [str(TRIPLES)] * 6
         assert set(store.children) == started
     finally:
         store.close()
@@ -192,14 +187,8 @@ def test_a_slow_read_lets_one_more_child_start() -> None:
         slow.start()
         time.sleep(0.05)  # the runaway holds the only child
         waited = time.monotonic()
-        results: list[str] = []
-        quick = [threading.Thread(target=lambda: results.append(count(store))) for _ in range(3)]
-        for thread in quick:
-            thread.start()
-        for thread in quick:
-            thread.join()
+        assert counts_at_once(store, 3) == [str(TRIPLES)] * 3
         waited = time.monotonic() - waited
-        assert results == [str(TRIPLES)] * 3
         assert 0.2 <= waited < 2.5  # past start_after, well before the runaway's limit
         assert len(store.children) == 2  # one runaway: one more child, shared by the quick reads
         slow.join()
