@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from flask import Flask
 from granian.constants import Interfaces
 from granian.server import Server
 
@@ -44,6 +46,18 @@ def evaluators_per_worker(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // workers)
 
 
+def load_in_worker(config: Mapping[str, Any], store: Store | None) -> Flask:
+    """``create_app`` in a granian worker, where a stop signal ends the worker while it loads.
+
+    granian installs a worker's signal handlers only once this returns. Until then the worker
+    has the handlers it was forked with, the server process's, which do nothing in a worker: a
+    SIGTERM sent while it loaded was lost, and the worker and its evaluators outlived the server
+    (the server waits for its workers for ever)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    return create_app(config, store=store)
+
+
 def run(
     store: Store | None, config: Mapping[str, Any], host: str, port: int, workers: int, threads: int
 ) -> None:
@@ -61,4 +75,4 @@ def run(
         log_access=False,  # the app writes its own JSON access log
         respawn_failed_workers=True,
     )
-    server.serve(target_loader=partial(create_app, config, store=store), wrap_loader=False)
+    server.serve(target_loader=partial(load_in_worker, config, store), wrap_loader=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import multiprocessing
 import os
 import signal
 import threading
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from rlskg.service import serve
 from tests.support.server import RUNAWAY, Server, descendants, running_process, start, stop
 from tests.support.service import COUNT, TRIPLES
 
@@ -135,3 +137,29 @@ def test_metrics_show_every_worker_in_every_scrape() -> None:
         stop(running)
     assert all(total - before == 40 for total, _ in scrapes), (before, scrapes)
     assert any(len(workers) == 2 for _, workers in scrapes)  # both answered some
+
+
+def _slow_load(config: object, store: object = None) -> None:
+    time.sleep(30)
+
+
+def test_a_worker_stopped_while_it_loads_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A granian worker starts with the server process's signal handlers, which do nothing in a
+    worker; a SIGTERM that comes while it loads the app must still end it, or it outlives the
+    server with its evaluators (seen once in a full test run)."""
+    monkeypatch.setattr(serve, "create_app", _slow_load)
+
+    def worker() -> None:
+        signal.signal(signal.SIGTERM, lambda *_: None)  # as granian's server process left it
+        serve.load_in_worker({}, None)
+
+    process = multiprocessing.get_context("fork").Process(target=worker)
+    process.start()
+    time.sleep(0.5)
+    os.kill(process.pid or 0, signal.SIGTERM)
+    process.join(5)
+    alive = process.is_alive()
+    if alive:
+        process.kill()
+        process.join()
+    assert not alive and process.exitcode == -signal.SIGTERM
