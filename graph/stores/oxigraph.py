@@ -65,7 +65,7 @@ def read_state(path: Path) -> tuple[str | None, str]:
 
 
 def read_counts(path: Path, version: str) -> StoreStats | None:
-    """The triple counts the state file keeps for ``version`` (counted when it was loaded), if any:
+    """The triple counts COUNTS_FILE keeps for ``version`` (counted when it was loaded), if any:
     counting reads every quad, 20 s at 10^7 triples, and every process that opens the store
     would otherwise pay it again for the same data."""
     try:
@@ -161,7 +161,7 @@ class OxigraphStore:
             # Compact now rather than on the first reads: 20-30 % faster queries for 2 s per 1e6 triples.
             self._store.optimize()
             self._loaded = self._version = version
-            counts = self._count()  # once, kept in the state file (read_counts)
+            counts = self._count()  # once, kept in COUNTS_FILE (read_counts)
         self._changed(version, counts)
 
     def query(
