@@ -7,6 +7,7 @@ a remote store is the operator's choice, unlike SERVICE targets a client sends.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import time
@@ -82,7 +83,10 @@ def _exchange(
     if parts.query:
         target += "?" + parts.query
     try:
-        connection.request(method, target, body=body, headers=headers)
+        # A remote may answer before it has read the body (Virtuoso's 401 to an upload) and hang
+        # up: its answer is still there to read. Where there is none, reading it says so.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            connection.request(method, target, body=body, headers=headers)
         _extend(connection, deadline, timeout)
         response = connection.getresponse()
         chunks, size = [], 0
