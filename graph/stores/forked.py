@@ -334,6 +334,7 @@ class ForkedStore:
             finally:
                 with self._came_free:
                     self._starting -= 1
+                    self._last_start = time.monotonic()  # a slow fork must not eat the waits behind it
         elif child.version != self._inner.version:  # forked before a write: it holds old data
             self._retire(child)
             child = self._spawn()
