@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -47,21 +47,25 @@ def count(store: ForkedStore) -> str:
     return store.query(COUNT, formats=CSV, dataset=UNION, timeout=10).body.decode().splitlines()[1]
 
 
-def counts_at_once(store: ForkedStore, readers: int) -> list[str]:
-    """``count`` from ``readers`` threads let go together: their answers."""
+def at_once(readers: int, read: Callable[[], str]) -> list[str]:
+    """``read`` from ``readers`` threads let go together: what each returned."""
     gate = threading.Barrier(readers)
     results: list[str] = []
 
-    def read() -> None:
+    def run() -> None:
         gate.wait()
-        results.append(count(store))
+        results.append(read())
 
-    threads = [threading.Thread(target=read) for _ in range(readers)]
+    threads = [threading.Thread(target=run) for _ in range(readers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return results
+
+
+def counts_at_once(store: ForkedStore, readers: int) -> list[str]:
+    return at_once(readers, lambda: count(store))
 
 
 @pytest.fixture
@@ -198,22 +202,17 @@ def test_a_slow_read_lets_one_more_child_start() -> None:
 
 def runaways_at_once(store: ForkedStore, readers: int) -> list[str]:
     """RUNAWAY from ``readers`` threads (a 1.5 s limit each): how each ended."""
-    outcomes: list[str] = []
 
-    def runaway() -> None:
+    def runaway() -> str:
         try:
             store.query(RUNAWAY, formats=CSV, dataset=UNION, timeout=1.5)
         except QueryTimeout:
-            outcomes.append("ran to the limit")
+            return "ran to the limit"
         except StoreUnavailable:
-            outcomes.append("refused")
+            return "refused"
+        return "answered"
 
-    threads = [threading.Thread(target=runaway) for _ in range(readers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return at_once(readers, runaway)
 
 
 def test_reads_behind_slow_ones_wait_while_children_start() -> None:
